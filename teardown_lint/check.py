@@ -1,0 +1,753 @@
+"""Check stage (TDL001): walk each lifecycle as control flow and find teardown deletes that
+run while started work may still be pending.
+
+The walk is an abstract interpretation over the facts' small programs: `State` holds the work
+that may be pending (a may-analysis: branches join by union), what variables hold, patches in
+force, and the cleanups registered so far. Fixtures are walked with the rest of the lifecycle
+as the continuation of their `yield`, which gives pytest's nesting of setups and teardowns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from .facts import Call, Eval, FileFacts, Function, If, Jump, Loc, Loop, Return, Try, With, Yield
+from .findings import Finding, Related
+from .lifecycle import FixtureDef, Lifecycle, fixture_key
+from .packs import Rule
+from .project import UNKNOWN, Index, Val, fid
+
+MAX_DEPTH = 12
+CODE = "TDL001"
+NAME = "delete-before-drain"
+
+
+@dataclass(frozen=True)
+class Work:
+    """Work started during the lifecycle that may still be running."""
+
+    id: int
+    family: str
+    label: str
+    path: str
+    loc: Loc
+    text: str
+    job: str = ""  # the job's function, when known
+    via: int = 0  # the queue/executor object it went through
+    parent: int = 0  # for a job started by another job
+    parent_job: str = ""
+    through: tuple[str, ...] = ()  # helpers the enqueue was reached through
+    links: frozenset = frozenset()  # origins of its arguments
+    cancel_requested: bool = False
+
+
+@dataclass(frozen=True)
+class Registration:
+    owner: str  # the fixture key, "test" or "class"
+    callback: Val
+    args: tuple[Val, ...]
+    path: str
+    stmt: Loc
+
+
+@dataclass
+class State:
+    env: dict = field(default_factory=dict)
+    attrs: dict = field(default_factory=dict)  # `self.x` of the test instance
+    pending: frozenset = frozenset()
+    cleanups: tuple = ()
+    patched: frozenset = frozenset()
+    inline: frozenset = frozenset()
+
+    def copy(self) -> "State":
+        return State(dict(self.env), dict(self.attrs), self.pending, self.cleanups, self.patched, self.inline)
+
+
+def join(states: list["State | None"]) -> "State | None":
+    live = [s for s in states if s is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0]
+    out = live[0].copy()
+    for other in live[1:]:
+        out.pending = out.pending | other.pending
+        out.patched = out.patched & other.patched
+        out.inline = out.inline & other.inline
+        out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
+        for table_name in ("env", "attrs"):
+            mine, theirs = getattr(out, table_name), getattr(other, table_name)
+            for key, val in theirs.items():
+                if key not in mine:
+                    mine[key] = val
+                elif mine[key] != val:
+                    mine[key] = _merge(mine[key], val)
+    return out
+
+
+def _merge(a: Val, b: Val) -> Val:
+    return replace(
+        a,
+        handles=a.handles | b.handles,
+        obj=a.obj if a.obj == b.obj else 0,
+        origin=a.origin if a.origin == b.origin else a.origin or b.origin,
+    )
+
+
+@dataclass
+class Frame:
+    facts: FileFacts
+    function: Function | None
+    kind: str = "helper"  # helper | test | fixture | teardown | job
+    teardown: bool = False
+    anchor: tuple[str, Loc] | None = None  # inherited teardown statement
+    on_yield: Callable | None = None
+    returns: list = field(default_factory=list)
+    breaks: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # call id -> Val in this activation
+    yielded: Val | None = None
+    polled: int = 0
+    owner: str = "test"  # who registered cleanups belong to
+    where: str = ""  # "fixture `course`", for messages
+    through: tuple[str, ...] = ()
+
+
+class Checker:
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.knowledge = index.knowledge
+        self.findings: dict[tuple[str, int, int], Finding] = {}
+        self._ids = 0
+        self._chains: dict[str, tuple[Work, ...]] = {}
+        self._stack: list[str] = []
+        self.global_inline = frozenset(self.knowledge.inline_for(_all_module_evidence(index)))
+
+    def new_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    # ---- lifecycles ---------------------------------------------------------------------------
+
+    def run(self, lc: Lifecycle) -> None:
+        self.lc = lc
+        self.fixture_values: dict[str, Val] = {}
+        state = State(inline=self.global_inline | frozenset(self.knowledge.inline_for(lc.evidence)))
+        state = self._decorators(lc.facts, lc.decorators, state)
+        for function_id in lc.module_setup + lc.class_setup:
+            state = self.call_function(function_id, state, kind="fixture") or state
+        state = self.fixtures(lc, 0, state) or state
+        for function_id in lc.class_teardown + lc.module_teardown:
+            state = self.call_function(function_id, state, kind="teardown", where="class teardown") or state
+        state = self.run_cleanups(state, "class")
+
+    def fixtures(self, lc: Lifecycle, i: int, state: State) -> State | None:
+        if i == len(lc.fixtures):
+            return self.core(lc, state)
+        fx = lc.fixtures[i]
+        key = fixture_key(fx)
+        if fx.function_id is None:
+            self.fixture_values[key] = self._plugin_value(fx)
+            state = self.fixtures(lc, i + 1, state)
+            if state is not None and fx.implicit_delete:
+                self.implicit(lc, state, fx.implicit_delete)
+            return state
+        entry = self.index.function(fx.function_id)
+        if entry is None:
+            return self.fixtures(lc, i + 1, state)
+        facts, function = entry
+        state.inline = state.inline | frozenset(self.knowledge.inline_for(function.evidence))
+        inline_family = self.knowledge.inline_fixtures.get(fx.name)
+        if inline_family and _truthy_evidence(function):
+            state.inline = state.inline | {inline_family}
+        args = {p: self.fixture_values.get(fixture_key(d), UNKNOWN) for p, d in lc.deps.get(key, {}).items()}
+        origin = f"fixture:{fx.name}"
+
+        def on_yield(s: State, value: Val) -> State | None:
+            self.fixture_values[key] = replace(value, origin=origin)
+            return self.fixtures(lc, i + 1, s)
+
+        frame = Frame(facts, function, kind="fixture", owner=key, where=f"fixture `{fx.name}`")
+        if function.is_generator:
+            frame.on_yield = on_yield
+            out = self.walk_function(frame, state, args, self_val=self._self_val(lc))
+        else:
+            out = self.walk_function(frame, state, args, self_val=self._self_val(lc))
+            if out is not None:
+                value = join_vals([v for _, v in frame.returns]) if frame.returns else UNKNOWN
+                self.fixture_values[key] = replace(value, origin=origin)
+                out = self.fixtures(lc, i + 1, out)
+        if out is None:
+            return None
+        return self.run_cleanups(out, key)
+
+    def core(self, lc: Lifecycle, state: State) -> State | None:
+        self_val = self._self_val(lc)
+        for function_id in lc.setup:
+            state = self.call_function(function_id, state, kind="fixture", self_val=self_val) or state
+        params = [p.name for p in lc.function.params if p.kind in ("positional", "kwonly")]
+        if lc.cls is not None and params:
+            params = params[1:]
+        args = {}
+        for name in params:
+            for fx in lc.fixtures:
+                if fx.name == name:
+                    args[name] = self.fixture_values.get(fixture_key(fx), UNKNOWN)
+        frame = Frame(lc.facts, lc.function, kind="test")
+        out = self.walk_function(frame, state, args, self_val=self_val)
+        state = out if out is not None else state
+        for function_id in lc.teardown:
+            state = self.call_function(function_id, state, kind="teardown", self_val=self_val, where="`tearDown`") or state
+        state = self.run_cleanups(state, "test")
+        if lc.implicit_delete:
+            self.implicit(lc, state, lc.implicit_delete)
+        return state
+
+    def implicit(self, lc: Lifecycle, state: State, what: str) -> None:
+        pending = self.live(state)
+        if pending:
+            self.report(lc.facts.path, lc.function.loc, None, what, pending, "implicit", state, frozenset())
+
+    def call_function(self, function_id, state, kind, self_val=None, where="") -> State | None:
+        entry = self.index.function(function_id)
+        if entry is None:
+            return state
+        facts, function = entry
+        frame = Frame(facts, function, kind=kind, teardown=kind == "teardown", where=where or f"`{function.name}`")
+        return self.walk_function(frame, state, {}, self_val=self_val)
+
+    def run_cleanups(self, state: State, owner: str) -> State:
+        mine = [c for c in state.cleanups if c.owner == owner]
+        if not mine:
+            return state
+        state = state.copy()
+        state.cleanups = tuple(c for c in state.cleanups if c.owner != owner)
+        for registration in reversed(mine):
+            frame = Frame(
+                self.index.files.get(registration.path) or self.lc.facts, None, kind="teardown", teardown=True,
+                anchor=(registration.path, registration.stmt), where="a registered cleanup",
+            )
+            state = self.invoke(registration.callback, registration.args, state, frame, None) or state
+        return state
+
+    def _self_val(self, lc: Lifecycle) -> Val | None:
+        if lc.cls is None:
+            return None
+        return self.index.class_val(lc.facts, lc.cls).__class__(
+            "inst", self.index.class_names(lc.facts, lc.cls), ref=fid(lc.facts.module, lc.cls.qualname), obj=1
+        )
+
+    def _plugin_value(self, fx: FixtureDef) -> Val:
+        origin = f"fixture:{fx.name}"
+        if fx.type_name:
+            return Val("inst", self.index.type_names(fx.type_name), obj=self.new_id(), origin=origin)
+        return Val("ext", ("?",), origin=origin)
+
+    def _decorators(self, facts: FileFacts, decorators: list[Call], state: State) -> State:
+        frame = Frame(facts, None)
+        for call in decorators:
+            callee = self.eval_ref(call.func, state, frame)
+            rule = self.knowledge.classify(callee.names, call)
+            if rule is not None and rule.effect == "patch":
+                state.patched = state.patched | self.patch_targets(call, state, frame)
+        return state
+
+    # ---- walking programs ---------------------------------------------------------------------
+
+    def walk_function(self, frame: Frame, state: State, args: dict, self_val: Val | None = None,
+                      positional: tuple = ()) -> State | None:
+        function = frame.function
+        if function is None:
+            return state
+        key = fid(frame.facts.module, function.qualname)
+        if self._stack.count(key) >= 1 or len(self._stack) > MAX_DEPTH:
+            return state
+        self._stack.append(key)
+        try:
+            caller_env = state.env
+            state = state.copy()
+            state.env = {}
+            params = list(function.params)
+            if self_val is not None and params and function.class_name is not None:
+                state.env[params[0].name] = self_val
+                params = params[1:]
+            for param, val in zip([p for p in params if p.kind == "positional"], positional):
+                state.env[param.name] = val
+            for param in params:
+                if param.name in args:
+                    state.env[param.name] = args[param.name]
+                elif param.name not in state.env and param.annotation is not None:
+                    annotated = self.index.eval_static(frame.facts, param.annotation, None)
+                    if annotated.known:
+                        state.env[param.name] = Val("inst", annotated.names, ref=annotated.ref, obj=self.new_id())
+            state.inline = state.inline | frozenset(self.knowledge.inline_for(function.evidence))
+            state = self._decorators(frame.facts, [d for d in function.decorators], state)
+            end = self.block(function.body, state, frame)
+            finals = [end] + [s for s, _ in frame.returns]
+            out = join(finals)
+            if out is not None:
+                out.env = caller_env
+            return out
+        finally:
+            self._stack.pop()
+
+    def block(self, nodes, state: State | None, frame: Frame) -> State | None:
+        for node in nodes:
+            if state is None:
+                return None
+            state = self.node(node, state, frame)
+        return state
+
+    def node(self, node, state: State, frame: Frame) -> State | None:
+        if isinstance(node, Eval):
+            return self.eval(node, state, frame)
+        if isinstance(node, If):
+            state = self.eval(node.test, state, frame)
+            return join([self.block(arm, state.copy(), frame) for arm in node.arms])
+        if isinstance(node, Loop):
+            return self.loop(node, state, frame)
+        if isinstance(node, Try):
+            return self.try_(node, state, frame)
+        if isinstance(node, With):
+            return self.with_(node, state, frame)
+        if isinstance(node, Yield):
+            state = self.eval(node.value, state, frame)
+            value = self.bound_value(node.value, state, frame)
+            if frame.on_yield is not None and not frame.teardown:
+                # names yielded are the fixture's value from here on
+                for bind in node.value.binds:
+                    for ref in bind.values:
+                        if ref.root and not ref.attrs and ref.root in state.env:
+                            state.env[ref.root] = replace(state.env[ref.root], origin=f"fixture:{frame.owner.split('#')[-1]}")
+                caller_env = state.env
+                out = frame.on_yield(state, value)
+                frame.teardown = True
+                if out is None:
+                    return None
+                out.env = caller_env
+                return out
+            return state
+        if isinstance(node, Return):
+            state = self.eval(node.value, state, frame)
+            frame.returns.append((state, self.bound_value(node.value, state, frame)))
+            return None
+        if isinstance(node, Jump):
+            state = self.eval(node.value, state, frame)
+            if node.kind in ("break", "continue") and frame.breaks:
+                frame.breaks[-1].append(state)
+            return None
+        return state
+
+    def bound_value(self, ev: Eval, state: State, frame: Frame) -> Val:
+        for bind in ev.binds:
+            if bind.target == "<value>":
+                return join_vals([self.eval_ref(r, state, frame) for r in bind.values])
+        return UNKNOWN
+
+    def loop(self, node: Loop, state: State, frame: Frame) -> State | None:
+        polled = frame.polled
+        state = self.eval(node.head, state, frame)
+        frame.breaks.append([])
+        body_end = self.block(node.body, state.copy(), frame)
+        breaks = frame.breaks.pop()
+        did_poll = frame.polled > polled
+        exits = [body_end] + ([] if (node.runs_once or did_poll) else [state])
+        normal = join(exits)
+        if node.orelse and normal is not None:
+            normal = self.block(node.orelse, normal, frame)
+        return join([normal] + breaks)
+
+    def try_(self, node: Try, state: State, frame: Frame) -> State | None:
+        returns_before = len(frame.returns)
+        body = self.block(node.body, state.copy(), frame)
+        handler_entry = join([state, body])
+        handlers = [self.block(h, handler_entry.copy(), frame) for h in node.handlers] if handler_entry else []
+        orelse = self.block(node.orelse, body, frame) if body is not None else None
+        normal = join([orelse] + handlers)
+        if not node.final:
+            return normal
+        teardown = frame.teardown
+        if frame.kind == "test":
+            frame.teardown = True
+        try:
+            # returns inside the try also run the finally
+            pending_returns = frame.returns[returns_before:]
+            del frame.returns[returns_before:]
+            for ret_state, value in pending_returns:
+                out = self.block(node.final, ret_state.copy(), frame)
+                if out is not None:
+                    frame.returns.append((out, value))
+            if normal is None:
+                return None
+            return self.block(node.final, normal, frame)
+        finally:
+            frame.teardown = teardown
+
+    def with_(self, node: With, state: State, frame: Frame) -> State | None:
+        patched = state.patched
+        state = self.eval(node.enter, state, frame)
+        out = self.block(node.body, state, frame)
+        if out is None:
+            return None
+        teardown = frame.teardown
+        anchor = frame.anchor
+        if frame.kind == "test":
+            frame.teardown = True
+            frame.anchor = frame.anchor or (frame.facts.path, node.loc)
+        try:
+            for call in node.exits:
+                out = self.call(call, out, frame)
+        finally:
+            frame.teardown, frame.anchor = teardown, anchor
+        out.patched = patched | (out.patched - state.patched) if False else patched
+        return out
+
+    def eval(self, ev: Eval, state: State, frame: Frame) -> State:
+        for call in ev.calls:
+            state = self.call(call, state, frame) or state
+        for bind in ev.binds:
+            if bind.target == "<value>":
+                continue
+            val = join_vals([self.eval_ref(r, state, frame) for r in bind.values]) if bind.values else UNKNOWN
+            if bind.target.startswith(("self.", "cls.")):
+                state.attrs["self." + bind.target.split(".", 1)[1]] = val
+            else:
+                state.env[bind.target] = val
+        return state
+
+    # ---- values -------------------------------------------------------------------------------
+
+    def eval_ref(self, ref, state: State, frame: Frame) -> Val:
+        if ref.call >= 0:
+            val = frame.values.get(ref.call, UNKNOWN)
+            attrs = ref.attrs
+        elif ref.root == "@fn":
+            entry = self.index.function(fid(frame.facts.module, ref.attrs[0]))
+            return self.index.function_val(*entry) if entry else UNKNOWN
+        elif ref.root == "@mod":
+            return self.index.resolve_dotted(ref.attrs[0])
+        elif not ref.root:
+            return UNKNOWN
+        else:
+            attrs = ref.attrs
+            if ref.root in ("self", "cls") and attrs and f"self.{attrs[0]}" in state.attrs:
+                val = state.attrs[f"self.{attrs[0]}"]
+                attrs = attrs[1:]
+            elif ref.root in state.env:
+                val = state.env[ref.root]
+            else:
+                val = self._name(ref.root, frame)
+        for attr in attrs:
+            val = self.index.member(val, attr)
+        return val
+
+    def _name(self, name: str, frame: Frame) -> Val:
+        function = frame.function
+        while function is not None:
+            for local, qualname in function.local_defs:
+                if local == name:
+                    entry = self.index.function(fid(frame.facts.module, qualname))
+                    if entry:
+                        return self.index.function_val(*entry)
+            parent = function.parent
+            function = frame.facts.function(parent) if parent else None
+        return self.index.global_name(frame.facts, name) or Val("ext", (name,))
+
+    # ---- calls --------------------------------------------------------------------------------
+
+    def call(self, call: Call, state: State, frame: Frame) -> State | None:
+        if call.synthetic == "decorator":
+            return state
+        func = call.func
+        receiver = self.eval_ref(type(func)(func.root, func.attrs[:-1], func.call), state, frame) if func.attrs else None
+        callee = self.index.member(receiver, func.attrs[-1]) if receiver is not None else self.eval_ref(func, state, frame)
+        if receiver is not None and callee.bound is None:
+            callee = replace(callee, bound=receiver)
+        names = callee.names
+        if callee.kind == "func" and names and call.synthetic == "":
+            names = names + tuple(f"{n}.__call__" for n in names[1:])
+        if state.patched and _patched(names, state.patched):
+            frame.values[call.id] = UNKNOWN
+            return state
+        rule = self.knowledge.classify(names, call)
+        if rule is None:
+            return self.plain_call(call, callee, state, frame)
+        return self.effect(rule, call, callee, state, frame)
+
+    def plain_call(self, call: Call, callee: Val, state: State, frame: Frame) -> State | None:
+        if callee.kind == "func" and not call.synthetic:
+            entry = self.index.function(callee.ref)
+            if entry is not None and (not entry[1].is_async or call.awaited):
+                args = self.arg_vals(call, state, frame)
+                sub = Frame(entry[0], entry[1], kind="helper", teardown=frame.teardown,
+                            anchor=frame.anchor or ((frame.facts.path, call.stmt) if frame.teardown else None),
+                            owner=frame.owner, through=frame.through + (entry[1].name,))
+                self_val = callee.bound if callee.bound is not None and callee.bound.kind == "inst" else None
+                out = self.walk_function(sub, state, args[1], self_val=self_val, positional=args[0])
+                frame.values[call.id] = join_vals([v for _, v in sub.returns]) if sub.returns else UNKNOWN
+                return out
+        if call.synthetic:
+            frame.values[call.id] = callee.bound or UNKNOWN
+            return state
+        frame.values[call.id] = self.index.construct(callee, obj=self.new_id())
+        return state
+
+    def arg_vals(self, call: Call, state: State, frame: Frame) -> tuple[tuple[Val, ...], dict]:
+        positional = tuple(self.eval_ref(a.ref, state, frame) if a.ref else UNKNOWN for a in call.args if not a.starred)
+        keywords = {k: (self.eval_ref(a.ref, state, frame) if a.ref else UNKNOWN) for k, a in call.kwargs}
+        return positional, keywords
+
+    def effect(self, rule: Rule, call: Call, callee: Val, state: State, frame: Frame) -> State | None:
+        receiver = callee.bound or UNKNOWN
+        effect = rule.effect
+        frame.values[call.id] = self.index.construct(callee, obj=self.new_id())
+        if effect == "none":
+            return state
+        if effect == "patch":
+            state.patched = state.patched | self.patch_targets(call, state, frame)
+            frame.values[call.id] = UNKNOWN
+            return state
+        if effect == "enqueue":
+            return self.enqueue(rule, call, callee, receiver, state, frame)
+        if effect in ("wait", "cancel"):
+            if rule.in_loop:
+                frame.polled += 1
+            covered = self.covered(rule, call, receiver, state, frame)
+            if not covered:
+                return state
+            state = state.copy()
+            if effect == "cancel" and rule.then_wait:
+                state.pending = frozenset(
+                    replace(w, cancel_requested=True) if w in covered else w for w in state.pending
+                )
+            else:
+                state.pending = state.pending - covered
+            return state
+        if effect == "delete":
+            if frame.teardown:
+                pending = self.live(state)
+                if pending:
+                    anchor = frame.anchor or (frame.facts.path, call.stmt)
+                    links = frozenset(_origins(receiver, self.arg_vals(call, state, frame)))
+                    what = _deleted(rule, call, receiver)
+                    self.report(anchor[0], anchor[1], (frame.facts.path, call), what, pending, frame.where or "teardown", state, links)
+            return state
+        if effect == "register":
+            if not call.args:
+                return state
+            callback = self.eval_ref(call.args[0].ref, state, frame) if call.args[0].ref else UNKNOWN
+            rest = tuple(self.eval_ref(a.ref, state, frame) if a.ref else UNKNOWN for a in call.args[1:])
+            owner = frame.owner if rule.phase == "fixture" else rule.phase
+            registration = Registration(owner, callback, rest, frame.facts.path, call.stmt)
+            state = state.copy()
+            state.cleanups = state.cleanups + (registration,)
+            return state
+        if effect == "invoke":
+            if call.args and call.args[0].ref:
+                callback = self.eval_ref(call.args[0].ref, state, frame)
+                return self.invoke(callback, (), state, frame, call) or state
+        return state
+
+    def invoke(self, callback: Val, args: tuple, state: State, frame: Frame, call: Call | None) -> State | None:
+        """Run a callback (a registered cleanup, an on_commit function) at this point."""
+        if callback.kind == "func":
+            entry = self.index.function(callback.ref)
+            if entry is None:
+                return state
+            sub = Frame(entry[0], entry[1], kind="helper", teardown=frame.teardown, anchor=frame.anchor,
+                        owner=frame.owner, where=frame.where)
+            self_val = callback.bound if callback.bound is not None and callback.bound.kind == "inst" else None
+            return self.walk_function(sub, state, {}, self_val=self_val, positional=args)
+        # a bound method of a library object (`obj.delete`) or a library function (`shutil.rmtree`)
+        fake = Call(-1, func=_NO_REF, args=(), kwargs=(), loc=frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0),
+                    stmt=frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0), text="")
+        rule = self.knowledge.classify(callback.names, fake)
+        if rule is None:
+            return state
+        if rule.effect == "delete" and frame.teardown:
+            pending = self.live(state)
+            if pending:
+                anchor = frame.anchor
+                receiver = callback.bound or UNKNOWN
+                what = (f"`{args[0].origin.split(':', 1)[-1]}`" if args and args[0].origin else
+                        f"`{callback.names[0].rsplit('.', 1)[0].rsplit('.', 1)[-1]}`")
+                if receiver.origin:
+                    what = f"`{receiver.origin.split(':', 1)[-1]}`"
+                self.report(anchor[0], anchor[1], None, what, pending, frame.where, state,
+                            frozenset(_origins(receiver, (args, {}))))
+            return state
+        if rule.effect in ("wait", "cancel"):
+            covered = frozenset(w for w in state.pending if self._covers(rule, w, callback.bound or UNKNOWN, ()))
+            state = state.copy()
+            state.pending = state.pending - covered
+        return state
+
+    def enqueue(self, rule: Rule, call: Call, callee: Val, receiver: Val, state: State, frame: Frame) -> State:
+        if rule.family in state.inline:
+            return state
+        job_val = self._target(rule, call, receiver, state, frame)
+        job_name = job_val.names[0].rsplit(".", 1)[-1] if job_val.kind == "func" else ""
+        args = self.arg_vals(call, state, frame)
+        work = Work(
+            id=self.new_id(),
+            family=rule.family,
+            label=rule.label,
+            path=frame.facts.path,
+            loc=call.loc,
+            text=call.text,
+            job=job_name,
+            via=receiver.obj,
+            through=frame.through,
+            links=frozenset(_origins(UNKNOWN, args)),
+        )
+        children = self.chain(job_val.ref) if job_val.kind == "func" else ()
+        state = state.copy()
+        state.pending = state.pending | {work} | {
+            replace(child, id=self.new_id(), parent=work.id, parent_job=job_name or work.text) for child in children
+        }
+        result = frame.values.get(call.id, UNKNOWN)
+        if not result.known:
+            result = Val("inst", ("?",), obj=self.new_id())
+        frame.values[call.id] = replace(result, handles=frozenset({work.id}))
+        return state
+
+    def _target(self, rule: Rule, call: Call, receiver: Val, state: State, frame: Frame) -> Val:
+        if rule.target == "receiver":
+            return receiver
+        if rule.target.startswith("arg") and rule.target[3:].isdigit():
+            index = int(rule.target[3:])
+            if index < len(call.args) and call.args[index].ref is not None:
+                val = self.eval_ref(call.args[index].ref, state, frame)
+                if call.args[index].ref.call >= 0:
+                    # create_task(coro()): the job is the coroutine function that was called
+                    inner = self.index.calls.get(frame.facts.module, {}).get(call.args[index].ref.call)
+                    if inner is not None:
+                        val = self.eval_ref(inner.func, state, frame)
+                return val
+            if index < len(call.args) and call.args[index].const and isinstance(call.args[index].const[0], str):
+                return self.index.resolve_dotted(call.args[index].const[0])
+        if rule.target.startswith("kw:"):
+            arg = call.kw(rule.target[3:])
+            if arg is not None and arg.ref is not None:
+                return self.eval_ref(arg.ref, state, frame)
+        return UNKNOWN
+
+    def chain(self, function_id: str) -> tuple[Work, ...]:
+        """Work a job's own function leaves pending: jobs it starts that nothing in it waits for."""
+        if function_id in self._chains:
+            return self._chains[function_id]
+        self._chains[function_id] = ()
+        entry = self.index.function(function_id)
+        if entry is None:
+            return ()
+        frame = Frame(entry[0], entry[1], kind="job")
+        out = self.walk_function(frame, State(inline=self.global_inline), {})
+        result = tuple(sorted(out.pending, key=lambda w: w.id)) if out is not None else ()
+        self._chains[function_id] = result
+        return result
+
+    def covered(self, rule: Rule, call: Call, receiver: Val, state: State, frame: Frame) -> frozenset:
+        args = ()
+        if rule.covers == "args":
+            vals = []
+            for arg in call.args:
+                if arg.ref is not None:
+                    vals.append(self.eval_ref(arg.ref, state, frame))
+                for elem in arg.elems:
+                    vals.append(self.eval_ref(elem, state, frame))
+            args = tuple(vals)
+        return frozenset(w for w in state.pending if self._covers(rule, w, receiver, args))
+
+    def _covers(self, rule: Rule, work: Work, receiver: Val, args: tuple) -> bool:
+        if rule.covers == "all":
+            return True
+        if rule.covers == "family":
+            return work.family == rule.family
+        holders = (receiver,) if rule.covers == "receiver" else args
+        for holder in holders:
+            if work.id in holder.handles or (work.via and work.via == holder.obj):
+                return True
+        return False
+
+    def patch_targets(self, call: Call, state: State, frame: Frame) -> frozenset:
+        targets = set()
+        if call.args and call.args[0].const and isinstance(call.args[0].const[0], str):
+            dotted = call.args[0].const[0]
+            targets.add(dotted)
+            targets.update(n for n in self.index.resolve_dotted(dotted).names if n != "?")
+        elif len(call.args) >= 2 and call.args[0].ref is not None and call.args[1].const:
+            owner = self.eval_ref(call.args[0].ref, state, frame)
+            attr = call.args[1].const[0]
+            if isinstance(attr, str):
+                targets.update(f"{n}.{attr}" for n in owner.names if n != "?")
+        return frozenset(targets)
+
+    def live(self, state: State) -> list[Work]:
+        return sorted((w for w in state.pending if w.family not in state.inline), key=lambda w: (w.path, w.loc.line, w.id))
+
+    # ---- findings -----------------------------------------------------------------------------
+
+    def report(self, path: str, loc: Loc, delete, what: str, pending: list[Work], where: str, state: State,
+               links: frozenset) -> None:
+        key = (path, loc.line, loc.col)
+        finding = self.findings.get(key)
+        if finding is None:
+            finding = Finding(CODE, NAME, path, loc, what=what, where=where, delete=delete and (delete[0], delete[1].loc, delete[1].text))
+            self.findings[key] = finding
+        for work in pending:
+            finding.add_work(work, linked=bool(links & work.links))
+
+
+_NO_REF = None
+
+
+def join_vals(vals: list[Val]) -> Val:
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return UNKNOWN
+    out = vals[0]
+    for other in vals[1:]:
+        if other != out:
+            out = _merge(out, other) if out.known else replace(other, handles=other.handles | out.handles)
+    return out
+
+
+def _patched(names, patched) -> bool:
+    for name in names:
+        for target in patched:
+            if name == target or name.startswith(target + "."):
+                return True
+    return False
+
+
+def _origins(receiver: Val, args) -> set[str]:
+    out = set()
+    if receiver.origin:
+        out.add(receiver.origin)
+    positional, keywords = args
+    for val in (*positional, *keywords.values()):
+        if val.origin:
+            out.add(val.origin)
+    return out
+
+
+def _deleted(rule: Rule, call: Call, receiver: Val) -> str:
+    if rule.sql and call.args and call.args[0].text:
+        return f"`{' '.join(call.args[0].text.split())[:60]}`"
+    if rule.what == "arg0" or (rule.what == "" and receiver.kind in ("ext", "module") and not receiver.origin and call.args):
+        if call.args:
+            return f"`{call.args[0].source}`"
+    if receiver.origin.startswith("fixture:"):
+        return f"`{receiver.origin.split(':', 1)[1]}`"
+    text = call.text.split("(", 1)[0]
+    base = text.rsplit(".", 1)[0] if "." in text else text
+    return f"`{base}`"
+
+
+def _truthy_evidence(function: Function) -> bool:
+    return any(const and const[0] for _, const in function.evidence)
+
+
+def _all_module_evidence(index: Index):
+    for facts in index.files.values():
+        yield from facts.evidence

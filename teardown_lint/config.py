@@ -1,0 +1,133 @@
+"""Configuration: `[tool.teardown-lint]` in the nearest pyproject.toml, with Ruff's key names."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .packs import tomllib
+
+RULE_CODES = ("TDL001",)
+KNOWN_KEYS = {
+    "select",
+    "ignore",
+    "extend-select",
+    "extend-ignore",
+    "exclude",
+    "extend-exclude",
+    "per-file-ignores",
+    "calls",
+    "fix",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration the user must correct (exit code 2)."""
+
+
+@dataclass
+class Config:
+    root: Path  # the project root: where the pyproject.toml is, else the current directory
+    source: Path | None = None  # the pyproject.toml read, if any
+    select: list[str] = field(default_factory=lambda: ["TDL"])
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    calls: dict[str, list[str]] = field(default_factory=dict)
+    fix: dict = field(default_factory=dict)
+
+    def enabled(self, code: str, path: str | None = None) -> bool:
+        def hits(prefixes) -> int:
+            return max((len(p) for p in prefixes if code.startswith(p) or p == "ALL"), default=-1)
+
+        selected, ignored = hits(self.select), hits(self.ignore)
+        if selected < 0 or ignored >= selected:
+            return False
+        if path is not None:
+            for pattern, codes in self.per_file_ignores.items():
+                if _glob_match(path, pattern) and hits(codes) >= 0:
+                    return False
+        return True
+
+    def excluded(self, relative: str) -> bool:
+        return any(_glob_match(relative, pattern) for pattern in self.exclude)
+
+
+def _glob_match(relative: str, pattern: str) -> bool:
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*"):
+        return True
+    parts = relative.split("/")
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in parts)
+    return False
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(explicit: Path | None = None, cwd: Path | None = None) -> Config:
+    cwd = (cwd or Path.cwd()).resolve()
+    path = explicit.resolve() if explicit is not None else find_pyproject(cwd)
+    if path is None:
+        return Config(root=cwd)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    table = data.get("tool", {}).get("teardown-lint", {}) if path.name == "pyproject.toml" else data
+    if explicit is not None and path.name != "pyproject.toml":
+        table = data.get("tool", {}).get("teardown-lint", data)
+    return from_table(table, root=path.parent, source=path)
+
+
+def from_table(table: dict, root: Path, source: Path | None = None) -> Config:
+    unknown = set(table) - KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"{source or 'configuration'}: unknown key(s) {', '.join(sorted(unknown))}")
+    config = Config(root=root, source=source)
+    if "select" in table:
+        config.select = _codes(table["select"], "select")
+    config.select += _codes(table.get("extend-select", []), "extend-select")
+    config.ignore = _codes(table.get("ignore", []), "ignore") + _codes(table.get("extend-ignore", []), "extend-ignore")
+    config.exclude = _strings(table.get("exclude", []), "exclude") + _strings(
+        table.get("extend-exclude", []), "extend-exclude"
+    )
+    pfi = table.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError("per-file-ignores must be a table of glob = [codes]")
+    config.per_file_ignores = {k: _codes(v, f"per-file-ignores.{k}") for k, v in pfi.items()}
+    calls = table.get("calls", {})
+    if not isinstance(calls, dict):
+        raise ConfigError("[tool.teardown-lint.calls] must be a table")
+    for effect, names in calls.items():
+        if effect not in ("enqueue", "wait", "cancel", "delete"):
+            raise ConfigError(f"[tool.teardown-lint.calls]: unknown effect {effect!r} (enqueue, wait, cancel, delete)")
+        config.calls[effect] = _strings(names, f"calls.{effect}")
+    fix = table.get("fix", {})
+    if not isinstance(fix, dict):
+        raise ConfigError("[tool.teardown-lint.fix] must be a table")
+    config.fix = dict(fix)
+    return config
+
+
+def _strings(value, key: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of strings")
+    return list(value)
+
+
+def _codes(value, key: str) -> list[str]:
+    codes = [c.strip().upper() for c in _strings(value, key)]
+    for code in codes:
+        if code != "ALL" and not any(full.startswith(code) for full in RULE_CODES):
+            raise ConfigError(f"{key}: unknown rule code {code!r}")
+    return codes

@@ -1,0 +1,206 @@
+"""Discover stage: which files exist, what pytest would call them, which ones to read.
+
+Listing is cheap (no parsing); the engine then reads the targets, the conftest.py files above
+them and whatever they import from the project, so that helpers and task definitions are seen.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".tox",
+    ".nox",
+    ".venv",
+    "venv",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+    "node_modules",
+    "site-packages",
+    ".teardown_lint_cache",
+    "build",
+    "dist",
+    ".eggs",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    relative: str  # to the project root, with "/"
+    module: str  # as pytest's default import mode names it
+    is_package: bool
+    aliases: tuple[str, ...]  # other dotted names the same file is imported by
+
+
+@dataclass
+class Project:
+    root: Path
+    files: dict[str, SourceFile] = field(default_factory=dict)  # relative path -> file
+    by_module: dict[str, SourceFile] = field(default_factory=dict)  # every alias -> file
+
+    def resolve_module(self, dotted: str) -> SourceFile | None:
+        """The file a dotted name refers to, or the module that defines its prefix."""
+        return self.by_module.get(dotted)
+
+    def module_of(self, dotted: str) -> tuple[SourceFile, str] | None:
+        """Split `pkg.mod.attr.attr` into the longest module prefix and the rest."""
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            found = self.by_module.get(".".join(parts[:cut]))
+            if found is not None:
+                return found, ".".join(parts[cut:])
+        return None
+
+    def conftests_above(self, relative: str) -> list[SourceFile]:
+        """conftest.py files from the root down to the file's directory (outermost first)."""
+        parts = relative.split("/")[:-1]
+        out = []
+        for depth in range(len(parts) + 1):
+            candidate = "/".join(parts[:depth] + ["conftest.py"])
+            if candidate in self.files:
+                out.append(self.files[candidate])
+        return out
+
+
+class GitIgnore:
+    """Enough of .gitignore semantics for source trees: globs, `dir/`, anchors, `**`, `!`."""
+
+    def __init__(self) -> None:
+        self.rules: list[tuple[str, str, bool, bool]] = []  # (base, pattern, negated, dir_only)
+
+    def read(self, directory: Path, base: str) -> None:
+        path = directory / ".gitignore"
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            if negated:
+                line = line[1:]
+            dir_only = line.endswith("/")
+            line = line.strip("/") if dir_only else line
+            if line.startswith("/"):
+                line = line[1:]
+            elif "/" not in line:
+                line = "**/" + line
+            self.rules.append((base, line, negated, dir_only))
+
+    def ignored(self, relative: str, is_dir: bool) -> bool:
+        result = False
+        for base, pattern, negated, dir_only in self.rules:
+            if dir_only and not is_dir:
+                continue
+            if base and not relative.startswith(base + "/"):
+                continue
+            local = relative[len(base) + 1 :] if base else relative
+            if _glob(local, pattern):
+                result = not negated
+        return result
+
+
+def _glob(path: str, pattern: str) -> bool:
+    if pattern.startswith("**/"):
+        rest = pattern[3:]
+        parts = path.split("/")
+        return any(fnmatch.fnmatchcase("/".join(parts[i:]), rest) for i in range(len(parts)))
+    return fnmatch.fnmatchcase(path, pattern)
+
+
+def list_project(config: Config) -> Project:
+    root = config.root
+    project = Project(root=root)
+    ignore = GitIgnore()
+    for directory, dirnames, filenames in os.walk(root):
+        here = Path(directory)
+        relative_dir = "" if here == root else here.relative_to(root).as_posix()
+        ignore.read(here, relative_dir)
+        kept = []
+        for name in sorted(dirnames):
+            rel = f"{relative_dir}/{name}" if relative_dir else name
+            if name in SKIP_DIRS or name.endswith(".egg-info") or ignore.ignored(rel, True) or config.excluded(rel):
+                continue
+            if (here / name / "pyvenv.cfg").exists():
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if not name.endswith(".py"):
+                continue
+            rel = f"{relative_dir}/{name}" if relative_dir else name
+            if ignore.ignored(rel, False) or config.excluded(rel):
+                continue
+            source = describe(root, here / name)
+            project.files[rel] = source
+    for source in project.files.values():
+        for alias in (source.module, *source.aliases):
+            project.by_module.setdefault(alias, source)
+    return project
+
+
+def describe(root: Path, path: Path) -> SourceFile:
+    """Name a file as pytest's default `prepend` import mode would, plus root-relative aliases."""
+    relative = path.relative_to(root).as_posix()
+    is_package = path.name == "__init__.py"
+    stem_parts = relative[:-3].split("/")
+    if is_package:
+        stem_parts = stem_parts[:-1]
+    directory = path.parent
+    parts = [] if is_package else [path.stem]
+    package_dir = directory
+    while (package_dir / "__init__.py").exists() and package_dir != root.parent:
+        parts.insert(0, package_dir.name)
+        if package_dir == root:
+            break
+        package_dir = package_dir.parent
+    module = ".".join(parts) or path.parent.name
+    aliases = []
+    root_dotted = ".".join(stem_parts)
+    if root_dotted and root_dotted != module:
+        aliases.append(root_dotted)
+    if stem_parts and stem_parts[0] == "src" and len(stem_parts) > 1:
+        aliases.append(".".join(stem_parts[1:]))
+    return SourceFile(path, relative, module, is_package, tuple(aliases))
+
+
+def targets(project: Project, paths: list[Path]) -> list[SourceFile]:
+    """The files the user named (directories expand to their Python files), in path order."""
+    chosen: dict[str, SourceFile] = {}
+    for given in paths:
+        absolute = given.resolve()
+        try:
+            relative = absolute.relative_to(project.root).as_posix()
+        except ValueError:
+            relative = None
+        if relative in (None, "."):
+            if relative == ".":
+                chosen.update(project.files)
+                continue
+            # outside the project root: describe it on its own
+            if absolute.is_file():
+                source = describe(absolute.parent, absolute)
+                project.files[source.relative] = source
+                chosen[source.relative] = source
+            continue
+        if absolute.is_file():
+            source = project.files.get(relative) or describe(project.root, absolute)
+            project.files.setdefault(relative, source)
+            chosen[relative] = source
+        else:
+            prefix = relative.rstrip("/") + "/"
+            chosen.update({rel: f for rel, f in project.files.items() if rel.startswith(prefix)})
+    return [chosen[key] for key in sorted(chosen)]

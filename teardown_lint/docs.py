@@ -1,0 +1,65 @@
+"""Rule documentation, printed by `teardown-lint rule CODE` (Ruff's sections)."""
+
+from __future__ import annotations
+
+RULES = {
+    "TDL001": {
+        "name": "delete-before-drain",
+        "summary": "teardown deletes something while work started earlier in the lifecycle may still be pending",
+        "doc": """\
+## What it does
+Finds teardown code (a fixture's code after `yield`, `request.addfinalizer` callbacks, `finally:`
+blocks of a test, `tearDown`, `addCleanup` callbacks, a `TransactionTestCase` flush) that deletes
+a record, table, key or directory while background work started earlier in the same test's
+lifecycle (a Celery task, an RQ job, an asyncio task, a thread, a future, a subprocess …) may
+still be running, because nothing on that path waits for it, drains its queue or cancels it.
+
+## Why is this bad?
+The job runs after its parent is gone and fails late, often with a misleading error: a
+foreign-key violation, `DoesNotExist`, "database is being accessed by other users", "Event loop
+is closed". Whether it fails depends on timing, so the suite is flaky, and the failure is often
+reported against a later test. When the job itself starts more work (a job chain), waiting for
+the first job is not enough.
+
+## Example
+```python
+@pytest.fixture
+def course(db):
+    course = Course.objects.create(title="Intro")
+    yield course
+    course.delete()
+
+
+def test_upload(course):
+    process_document.delay(course.id, "syllabus.pdf")
+```
+
+## Use instead
+```python
+def test_upload(course):
+    result = process_document.delay(course.id, "syllabus.pdf")
+    result.get(timeout=30)
+```
+Or drain the queue (`SimpleWorker([q], connection=q.connection).work(burst=True)`,
+`broker.join(queue)`), or cancel the work (`result.revoke()`, `job.cancel()`, `task.cancel()`
+followed by `await task`) before the delete. Eager modes (`task_always_eager`,
+`Queue(is_async=False)`) and structured concurrency (`asyncio.TaskGroup`,
+`with ThreadPoolExecutor()`) avoid the problem altogether.
+
+## Fix safety
+The fix adds a bounded wait (or a cancel) before the delete; it changes how long the test runs
+and, for a cancel, what the job does, so it is marked unsafe.
+
+## Configuration
+Project helpers the packs cannot know go in `[tool.teardown-lint.calls]`
+(`enqueue`, `wait`, `cancel`, `delete`: qualified names, `*` globs allowed).
+""",
+    }
+}
+
+
+def render(code: str) -> str | None:
+    rule = RULES.get(code.upper())
+    if rule is None:
+        return None
+    return f"# {rule['name']} ({code.upper()})\n\n{rule['summary']}.\n\n{rule['doc']}"

@@ -1,0 +1,119 @@
+"""The pipeline: discover -> parse -> facts -> link -> lifecycles -> check -> findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import discover, packs
+from .check import Checker
+from .config import Config
+from .extract import extract
+from .facts import FileFacts
+from .findings import Finding
+from .lifecycle import Builder
+from .project import Index
+
+SETTINGS_HINTS = ("settings", "celeryconfig", "celery")
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    files_checked: int = 0
+    tests: int = 0
+    suppressed: int = 0
+    sources: dict = field(default_factory=dict)  # path -> source lines, for reporters
+
+
+def read_facts(source: discover.SourceFile) -> FileFacts:
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return FileFacts(source.relative, source.module, source.is_package, (), (), (), (), (), error=str(exc))
+    return extract(data, source.relative, source.module, source.is_package)
+
+
+def imported_modules(facts: FileFacts) -> set[str]:
+    from .project import evals_of
+
+    names = {qualified for _, qualified in facts.imports} | set(facts.star_imports)
+    for function in facts.functions:
+        for ev in evals_of(function.body):
+            for bind in ev.binds:
+                for ref in bind.values:
+                    if ref.root == "@mod":
+                        names.add(ref.attrs[0])
+    return names
+
+
+def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = None) -> Result:
+    knowledge = knowledge or packs.load(config.calls)
+    project = discover.list_project(config)
+    chosen = discover.targets(project, paths)
+    index = Index(project, knowledge)
+    queue: list[discover.SourceFile] = list(chosen)
+    for target in chosen:
+        queue.extend(project.conftests_above(target.relative))
+    queue.extend(f for f in project.files.values() if f.path.stem.split("_")[0] in SETTINGS_HINTS or f.path.stem.startswith("settings"))
+    seen: set[str] = set()
+    while queue:
+        source = queue.pop(0)
+        if source.relative in seen:
+            continue
+        seen.add(source.relative)
+        facts = read_facts(source)
+        index.add(facts)
+        for dotted in imported_modules(facts):
+            found = project.module_of(dotted)
+            if found is not None and found[0].relative not in seen:
+                queue.append(found[0])
+            # `import pkg.sub` also runs `pkg/__init__.py`; `from pkg import mod` names a module
+            sub = project.resolve_module(dotted)
+            if sub is not None and sub.relative not in seen:
+                queue.append(sub)
+        for plugin in _plugin_names(facts):
+            found = project.resolve_module(plugin)
+            if found is not None and found.relative not in seen:
+                queue.append(found)
+    index.build_call_tables()
+    result = Result()
+    target_paths = {t.relative for t in chosen}
+    for path in sorted(index.files):
+        facts = index.files[path]
+        if facts.error is not None and path in target_paths:
+            result.errors.append({"path": path, "message": facts.error})
+    builder = Builder(index)
+    checker = Checker(index)
+    for path in sorted(target_paths):
+        facts = index.files.get(path)
+        if facts is None:
+            continue
+        result.files_checked += 1
+        for lc in builder.lifecycles(facts):
+            result.tests += 1
+            checker.run(lc)
+    for finding in sorted(checker.findings.values(), key=Finding.sort_key):
+        if not config.enabled(finding.rule, finding.path):
+            continue
+        facts = index.files.get(finding.path)
+        if facts is not None and _suppressed(facts, finding):
+            result.suppressed += 1
+            continue
+        result.findings.append(finding)
+    result.sources = {path: facts.lines for path, facts in index.files.items()}
+    return result
+
+
+def _plugin_names(facts: FileFacts) -> list[str]:
+    from .lifecycle import _plugins
+
+    return _plugins(facts)
+
+
+def _suppressed(facts: FileFacts, finding: Finding) -> bool:
+    for line, codes in facts.suppressions:
+        if line == finding.loc.line and ("*" in codes or finding.rule in codes):
+            return True
+    return False

@@ -1,0 +1,202 @@
+"""Per-file facts: everything later stages need from one parse, as plain picklable data.
+
+Facts are syntax only (no library knowledge), so they can be computed in worker processes and
+cached by content hash; packs and configuration are applied later, when the project is linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """1-based line and column; the end column is exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A dotted expression: `root.attrs...`, or `<call result>.attrs...` when `call` >= 0.
+
+    `root` is "" when the expression does not start with a plain name (a literal, a subscript…)
+    and is not a call either; such a reference resolves to nothing.
+    """
+
+    root: str
+    attrs: tuple[str, ...] = ()
+    call: int = -1
+
+    def dotted(self) -> str:
+        return ".".join((self.root, *self.attrs)) if self.root else ".".join(self.attrs)
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One argument of a call, summarised."""
+
+    ref: Ref | None = None  # the argument is a dotted name or a call result
+    const: tuple | None = None  # (value,) for str/int/float/bool/None literals
+    text: str | None = None  # leading literal text (strings, f-strings, text("...")), for SQL
+    names: tuple[str, ...] = ()  # root names used anywhere in the argument
+    elems: tuple[Ref, ...] = ()  # elements of a list/tuple/set display
+    starred: bool = False
+    source: str = ""  # the argument's source, shortened
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call site (or a synthetic one: `await x`, a `with` exit, an iteration)."""
+
+    id: int
+    func: Ref
+    args: tuple[Arg, ...]
+    kwargs: tuple[tuple[str, Arg], ...]
+    loc: Loc
+    stmt: Loc  # the statement that holds the call: where a fix would go
+    text: str  # the call's source, shortened
+    awaited: bool = False
+    synthetic: str = ""  # "" | "await" | "exit" | "aexit"
+    in_loop: bool = False  # inside a loop of the same function
+
+    def kw(self, name: str) -> Arg | None:
+        for key, arg in self.kwargs:
+            if key == name:
+                return arg
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Bind:
+    """`target = value`: the target names the union of `values` (aliases, call results)."""
+
+    target: str  # a name, or a dotted `self.attr`
+    values: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Eval:
+    """A simple statement: its calls in evaluation order, then its bindings."""
+
+    calls: tuple[Call, ...]
+    binds: tuple[Bind, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    test: Eval
+    arms: tuple[tuple["Node", ...], ...]  # the else arm is always present (maybe empty)
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    head: Eval  # iterable/condition calls, and the loop target's bindings
+    body: tuple["Node", ...]
+    orelse: tuple["Node", ...]
+    runs_once: bool  # `while True`, `for _ in range(N>0)`: the body runs at least once
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Try:
+    body: tuple["Node", ...]
+    handlers: tuple[tuple["Node", ...], ...]
+    orelse: tuple["Node", ...]
+    final: tuple["Node", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class With:
+    enter: Eval  # the context expressions' calls and the `as` bindings
+    exits: tuple[Call, ...]  # synthetic `__exit__`/`__aexit__` calls, innermost last
+    body: tuple["Node", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Yield:
+    value: Eval  # calls in the yielded expression; binds "<value>" to it
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    value: Eval  # binds "<value>" to the returned expression
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Jump:
+    kind: str  # "raise" | "break" | "continue"
+    value: Eval
+    loc: Loc
+
+
+Node = Union[Eval, If, Loop, Try, With, Yield, Return, Jump]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    annotation: Ref | None = None
+    kind: str = "positional"  # positional | vararg | kwonly | kwarg
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function, method, nested def or lambda, with its body as a small program."""
+
+    qualname: str  # `test_x`, `TestX.test_y`, `outer.<locals>.inner`, `f.<lambda:12>`
+    name: str
+    params: tuple[Param, ...]
+    decorators: tuple[Call, ...]  # each decorator as a call (no-argument ones too)
+    body: tuple[Node, ...]
+    loc: Loc  # the `def` line (name position)
+    is_async: bool = False
+    is_generator: bool = False
+    class_name: str | None = None  # the directly enclosing class, for methods
+    parent: str | None = None  # the enclosing function's qualname, for nested defs
+    local_defs: tuple[tuple[str, str], ...] = ()  # name -> qualname of nested defs
+    evidence: tuple[tuple[str, tuple], ...] = ()  # (setting key, (value,)) seen in the body
+    is_lambda: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Class:
+    qualname: str
+    name: str
+    bases: tuple[Ref, ...]
+    decorators: tuple[Call, ...]
+    methods: tuple[tuple[str, str], ...]  # name -> function qualname
+    body: tuple[Node, ...]  # class-level statements (assignments such as `pytestmark`)
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    path: str  # relative to the project root, with `/`
+    module: str  # dotted module name as pytest would import it
+    is_package: bool
+    imports: tuple[tuple[str, str], ...]  # local name -> qualified name
+    star_imports: tuple[str, ...]
+    functions: tuple[Function, ...]
+    classes: tuple[Class, ...]
+    body: tuple[Node, ...]  # module-level statements
+    evidence: tuple[tuple[str, tuple], ...] = ()
+    error: str | None = None  # set when the file could not be read or parsed
+    suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # line -> codes ("*" = all)
+    lines: tuple[str, ...] = field(default=(), repr=False)  # the source, for reports
+
+    def function(self, qualname: str) -> Function | None:
+        for fn in self.functions:
+            if fn.qualname == qualname:
+                return fn
+        return None

@@ -1,0 +1,115 @@
+"""Findings: what reporters print. One finding per teardown statement, with every job it races."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .facts import Loc
+
+
+@dataclass(frozen=True)
+class Related:
+    path: str
+    loc: Loc
+    message: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    name: str
+    path: str
+    loc: Loc
+    what: str  # "`course`", "`DELETE FROM courses`"
+    where: str  # "fixture `course`", "`tearDown`", "implicit"
+    delete: tuple | None = None  # (path, loc, text) of the delete call when it is elsewhere
+    works: list = field(default_factory=list)
+    linked: bool = False
+
+    def add_work(self, work, linked: bool) -> None:
+        key = (work.path, work.loc, work.parent_job)
+        if any((w.path, w.loc, w.parent_job) == key for w in self.works):
+            return
+        self.works.append(work)
+        self.linked = self.linked or linked
+        self.works.sort(key=lambda w: (w.parent != 0, w.path, w.loc.line, w.loc.col))
+
+    @property
+    def confidence(self) -> str:
+        return "high" if self.linked else "medium"
+
+    @property
+    def severity(self) -> str:
+        return "error"
+
+    def _job(self, work) -> str:
+        if work.job:
+            return f"`{work.job}`"
+        return f"the {work.label} started at {work.path}:{work.loc.line}"
+
+    @property
+    def message(self) -> str:
+        first = self.works[0]
+        if self.where == "implicit":
+            lead = f"{self.what} while {self._job(first)} may still be running"
+            lead = f"the test's teardown deletes {lead}"
+        else:
+            lead = f"teardown deletes {self.what} while {self._job(first)} may still be running"
+        if first.parent:
+            lead += f" (started by `{first.parent_job}`, which the test's wait does not cover)"
+        elif first.cancel_requested:
+            lead += " (it is cancelled but never awaited)"
+        more = len(self.works) - 1
+        if more:
+            lead += f", and {more} more job{'s' if more > 1 else ''}"
+        return lead
+
+    @property
+    def help(self) -> str:
+        first = self.works[0]
+        if first.parent:
+            return (
+                f"`{first.parent_job}` starts `{first.job or first.text}` at {first.path}:{first.loc.line}; "
+                "drain the queue (or poll until no job is pending) before the delete, not only the first job"
+            )
+        if first.cancel_requested:
+            return "await the task after `task.cancel()` (or use `asyncio.TaskGroup`) before the delete"
+        return f"wait for it before the delete: bind the result of `{_shorten(first.text)}` and wait on it with a timeout, or drain/cancel the work"
+
+    def related(self) -> list[dict]:
+        out = []
+        for work in self.works:
+            message = f"{work.label} enqueued here"
+            if work.parent:
+                message = f"{work.label} enqueued here by job `{work.parent_job}`"
+            elif work.through:
+                message += f" (through {' -> '.join(f'`{t}`' for t in work.through)})"
+            out.append({"path": work.path, "line": work.loc.line, "column": work.loc.col, "message": message})
+        if self.delete is not None:
+            path, loc, text = self.delete
+            if (path, loc.line) != (self.path, self.loc.line):
+                out.append({"path": path, "line": loc.line, "column": loc.col, "message": f"deleted here: `{_shorten(text)}`"})
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "path": self.path,
+            "line": self.loc.line,
+            "column": self.loc.col,
+            "end_line": self.loc.end_line,
+            "end_column": self.loc.end_col,
+            "message": self.message,
+            "severity": self.severity,
+            "confidence": self.confidence,
+            "related": self.related(),
+            "fix": None,
+        }
+
+    def sort_key(self):
+        return (self.path, self.loc.line, self.loc.col, self.rule)
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,296 @@
+"""Library knowledge: the `rules/*.toml` packs, loaded once and compiled into fast lookups.
+
+The engine asks one question of a call: given the qualified names its callee may have, which
+effect does it have? Everything library-specific lives in the packs and in the user's
+`[tool.teardown-lint.calls]`; nothing here names a library.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from .facts import Call
+
+EFFECTS = ("enqueue", "wait", "cancel", "delete", "none", "patch", "register", "invoke")
+COVERS = ("receiver", "args", "family", "all")
+
+
+class PackError(ValueError):
+    """A pack or a configuration entry that does not follow the schema."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One entry of a pack: calls matching `pattern` have `effect`."""
+
+    effect: str
+    pattern: str
+    family: str
+    label: str
+    source: str  # "celery pack" / "[tool.teardown-lint.calls]", for `debug` and messages
+    covers: str = "receiver"
+    target: str = "receiver"
+    when: tuple[tuple[str, object], ...] = ()
+    unless: tuple[tuple[str, object], ...] = ()
+    sql: tuple[str, ...] = ()
+    in_loop: bool = False
+    then_wait: bool = False
+    what: str = ""
+    phase: str = "fixture"
+
+    def applies(self, call: Call) -> bool:
+        if self.in_loop and not call.in_loop:
+            return False
+        if any(not _condition(call, key, value) for key, value in self.when):
+            return False
+        if any(_condition(call, key, value) for key, value in self.unless):
+            return False
+        if self.sql:
+            text = _first_arg_text(call)
+            if text is None:
+                return False
+            words = text.strip().split(None, 1)
+            if not words or words[0].upper() not in self.sql:
+                return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class ImplicitDelete:
+    """A teardown the framework performs without a statement (a database flush)."""
+
+    what: str
+    base: str = ""
+    mark: str = ""
+    fixture: str = ""
+    when: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass
+class Knowledge:
+    """All packs plus the user's configured calls, compiled."""
+
+    exact: dict[str, list[Rule]] = field(default_factory=dict)
+    globs: dict[str, list[Rule]] = field(default_factory=dict)  # by last segment; "*" for any
+    returns: dict[str, str] = field(default_factory=dict)
+    glob_returns: list[tuple[str, str]] = field(default_factory=list)
+    fixture_types: dict[str, str] = field(default_factory=dict)
+    inline_settings: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
+    inline_fixtures: dict[str, str] = field(default_factory=dict)  # fixture name -> family
+    fixture_decorators: set[str] = field(default_factory=set)
+    testcase_bases: set[str] = field(default_factory=set)
+    implicit_deletes: list[ImplicitDelete] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # family -> "Celery task"
+    packs: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+
+    def classify(self, names: Iterable[str], call: Call) -> Rule | None:
+        """The first rule that matches one of `names` (most specific name first) and applies."""
+        names = list(names)
+        for name in names:
+            for rule in self.exact.get(name, ()):
+                if rule.applies(call):
+                    return rule
+        for name in names:
+            last = name.rsplit(".", 1)[-1]
+            for rule in (*self.globs.get(last, ()), *self.globs.get("*", ())):
+                if fnmatch.fnmatchcase(name, rule.pattern) and rule.applies(call):
+                    return rule
+        return None
+
+    def returns_of(self, names: Iterable[str]) -> str | None:
+        names = list(names)
+        for name in names:
+            found = self.returns.get(name)
+            if found is not None:
+                return found
+        for pattern, returned in self.glob_returns:
+            if any(fnmatch.fnmatchcase(name, pattern) for name in names):
+                return returned
+        return None
+
+    def label(self, family: str) -> str:
+        return self.labels.get(family, f"{family} work")
+
+    def inline_for(self, evidence: Iterable[tuple[str, tuple]]) -> set[str]:
+        """Families that run work inline, given (setting, (value,)) pairs seen in code."""
+        out = set()
+        for key, const in evidence:
+            for family, settings in self.inline_settings.items():
+                for wanted_key, wanted in settings:
+                    if key == wanted_key and _matches(const[0], wanted):
+                        out.add(family)
+        return out
+
+    # ---- building ------------------------------------------------------------------------------
+
+    def add(self, rule: Rule) -> None:
+        if any(ch in rule.pattern for ch in "*?["):
+            last = rule.pattern.rsplit(".", 1)[-1]
+            key = last if not any(ch in last for ch in "*?[") else "*"
+            self.globs.setdefault(key, []).append(rule)
+        else:
+            self.exact.setdefault(rule.pattern, []).append(rule)
+
+
+def _condition(call: Call, key: str, wanted: object) -> bool:
+    if key.startswith("#"):
+        index = int(key[1:])
+        arg = call.args[index] if index < len(call.args) else None
+    else:
+        arg = call.kw(key)
+    if arg is None or arg.const is None:
+        return False
+    return _matches(arg.const[0], wanted)
+
+
+def _matches(value: object, wanted: object) -> bool:
+    if wanted is True:
+        return bool(value) and value not in ("0", "false", "False", "no")
+    if wanted is False:
+        return value in (False, 0, "0", "false", "False", "no", None)
+    return value == wanted
+
+
+def _first_arg_text(call: Call) -> str | None:
+    if call.args and call.args[0].text is not None:
+        return call.args[0].text
+    for key in ("sql", "query", "statement", "operation"):
+        arg = call.kw(key)
+        if arg is not None and arg.text is not None:
+            return arg.text
+    return None
+
+
+# ---- loading -------------------------------------------------------------------------------------
+
+
+def rules_dir() -> Path:
+    """Packs ship inside the wheel as `teardown_lint/rules`; a source checkout keeps them at top level."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise PackError(f"no rules directory next to {here}")
+
+
+def load(extra_calls: dict[str, list[str]] | None = None, directory: Path | None = None) -> Knowledge:
+    directory = directory or rules_dir()
+    knowledge = Knowledge()
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.toml")):
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data)
+        try:
+            pack = tomllib.loads(data.decode("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise PackError(f"{path.name}: {exc}") from exc
+        _load_pack(knowledge, pack, path.stem)
+    if extra_calls:
+        digest.update(repr(sorted(extra_calls.items())).encode())
+        _load_configured(knowledge, extra_calls)
+    knowledge.fingerprint = digest.hexdigest()[:16]
+    return knowledge
+
+
+def _load_pack(knowledge: Knowledge, pack: dict, stem: str) -> None:
+    meta = pack.get("pack", {})
+    name = meta.get("name", stem)
+    family = meta.get("family", name)
+    label = meta.get("label", f"{family} work")
+    knowledge.packs.append(name)
+    knowledge.labels.setdefault(family, label)
+    for key, value in pack.get("returns", {}).items():
+        if any(ch in key for ch in "*?["):
+            knowledge.glob_returns.append((key, value))
+        else:
+            knowledge.returns[key] = value
+    for key, value in pack.get("fixtures", {}).items():
+        knowledge.fixture_types[key] = value
+    inline = pack.get("inline", {})
+    for key, value in inline.get("settings", {}).items():
+        knowledge.inline_settings.setdefault(family, []).append((key, value))
+    for fixture in inline.get("fixtures", []):
+        knowledge.inline_fixtures[fixture] = family
+    testing = pack.get("testing", {})
+    knowledge.fixture_decorators.update(testing.get("fixture_decorators", []))
+    knowledge.testcase_bases.update(testing.get("testcase_bases", []))
+    for entry in testing.get("implicit_delete", []):
+        knowledge.implicit_deletes.append(
+            ImplicitDelete(
+                what=entry["what"],
+                base=entry.get("base", ""),
+                mark=entry.get("mark", ""),
+                fixture=entry.get("fixture", ""),
+                when=tuple(entry.get("when", {}).items()),
+            )
+        )
+    for effect in EFFECTS:
+        for entry in pack.get(effect, []):
+            _load_entry(knowledge, effect, entry, family, label, f"{name} pack")
+    unknown = set(pack) - {"pack", "returns", "fixtures", "inline", "testing", "fix", *EFFECTS}
+    if unknown:
+        raise PackError(f"{stem}.toml: unknown tables {sorted(unknown)}")
+
+
+def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, label: str, source: str) -> None:
+    calls = entry.get("calls")
+    if not calls:
+        raise PackError(f"{source}: a [[{effect}]] entry has no `calls`")
+    covers = entry.get("covers", "receiver")
+    if covers not in COVERS:
+        raise PackError(f"{source}: covers = {covers!r}, expected one of {COVERS}")
+    for pattern in calls:
+        knowledge.add(
+            Rule(
+                effect=effect,
+                pattern=pattern,
+                family=entry.get("family", family),
+                label=entry.get("label", label),
+                source=source,
+                covers=covers,
+                target=entry.get("target", "receiver"),
+                when=tuple(entry.get("when", {}).items()),
+                unless=tuple(entry.get("unless", {}).items()),
+                sql=tuple(word.upper() for word in entry.get("sql", ())),
+                in_loop=bool(entry.get("in_loop", False)),
+                then_wait=bool(entry.get("then_wait", False)),
+                what=entry.get("what", ""),
+                phase=entry.get("phase", "fixture"),
+            )
+        )
+
+
+def _load_configured(knowledge: Knowledge, calls: dict[str, list[str]]) -> None:
+    """`[tool.teardown-lint.calls]`: project helpers; they win over packs (exact names first)."""
+    for effect, patterns in calls.items():
+        if effect not in ("enqueue", "wait", "cancel", "delete"):
+            raise PackError(f"[tool.teardown-lint.calls]: unknown effect {effect!r}")
+        for pattern in patterns:
+            rule = Rule(
+                effect=effect,
+                pattern=pattern,
+                family="configured",
+                label="work started by a configured helper",
+                source="[tool.teardown-lint.calls]",
+                covers="all",
+                target="none",
+            )
+            # Configured rules go first so that they override a pack's view of the same name.
+            if any(ch in pattern for ch in "*?["):
+                last = pattern.rsplit(".", 1)[-1]
+                key = last if not any(ch in last for ch in "*?[") else "*"
+                knowledge.globs.setdefault(key, []).insert(0, rule)
+            else:
+                knowledge.exact.setdefault(pattern, []).insert(0, rule)
+    knowledge.labels.setdefault("configured", "work started by a configured helper")

@@ -1,0 +1,295 @@
+"""Link stage: the facts of every file read, indexed, with the light name resolution the
+analysis needs (imports, module-level definitions and assignments, class bases).
+
+A `Val` is what the analysis knows of a value: the qualified names it may be known by (most
+specific first), which project function or class it is, which started work it stands for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import networkx as nx
+
+from .discover import Project
+from .facts import Call, Class, Eval, FileFacts, Function, Ref
+from .packs import Knowledge
+
+UNKNOWN_NAMES = ("?",)
+
+
+@dataclass(frozen=True)
+class Val:
+    kind: str = "ext"  # ext | inst | func | class | module
+    names: tuple[str, ...] = UNKNOWN_NAMES
+    ref: str = ""  # function id, class id or module name
+    handles: frozenset = frozenset()  # ids of started work this value stands for
+    obj: int = 0  # identity of an object created during the walk (a queue, an executor)
+    origin: str = ""  # what the value is, for linking deletes to jobs: "fixture:course"
+    bound: "Val | None" = None  # the receiver, for attributes and bound methods
+
+    @property
+    def known(self) -> bool:
+        return self.names != UNKNOWN_NAMES
+
+
+UNKNOWN = Val()
+
+
+def fid(module: str, qualname: str) -> str:
+    return f"{module}:{qualname}"
+
+
+@dataclass
+class Index:
+    """Facts of the files read, with lookups by module, function id and class id."""
+
+    project: Project
+    knowledge: Knowledge
+    files: dict[str, FileFacts] = field(default_factory=dict)  # relative path -> facts
+    modules: dict[str, FileFacts] = field(default_factory=dict)  # every module alias -> facts
+    functions: dict[str, tuple[FileFacts, Function]] = field(default_factory=dict)
+    classes: dict[str, tuple[FileFacts, Class]] = field(default_factory=dict)
+    calls: dict[str, dict[int, Call]] = field(default_factory=dict)  # module -> call id -> call
+    _globals: dict[tuple[str, str], Val] = field(default_factory=dict)
+    _resolving: set = field(default_factory=set)
+    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+
+    def add(self, facts: FileFacts) -> None:
+        self.files[facts.path] = facts
+        source = self.project.files.get(facts.path)
+        for alias in (facts.module, *(source.aliases if source else ())):
+            self.modules.setdefault(alias, facts)
+        for function in facts.functions:
+            self.functions[fid(facts.module, function.qualname)] = (facts, function)
+        for cls in facts.classes:
+            self.classes[fid(facts.module, cls.qualname)] = (facts, cls)
+
+    # ---- module-level names -------------------------------------------------------------------
+
+    def module_val(self, facts: FileFacts) -> Val:
+        return Val("module", (facts.module,), facts.module)
+
+    def resolve_dotted(self, dotted: str) -> Val:
+        """A qualified name: into the project where it points there, else an external name."""
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            facts = self.modules.get(".".join(parts[:cut]))
+            if facts is None:
+                continue
+            val = self.module_val(facts)
+            for attr in parts[cut:]:
+                val = self.member(val, attr)
+            return val
+        return Val("ext", (dotted,))
+
+    def global_name(self, facts: FileFacts, name: str) -> Val | None:
+        key = (facts.module, name)
+        if key in self._globals:
+            return self._globals[key]
+        if key in self._resolving:
+            return None
+        self._resolving.add(key)
+        try:
+            val = self._global_name(facts, name)
+        finally:
+            self._resolving.discard(key)
+        if val is not None:
+            self._globals[key] = val
+        return val
+
+    def _global_name(self, facts: FileFacts, name: str) -> Val | None:
+        function = facts.function(name)
+        if function is not None:
+            return self.function_val(facts, function)
+        for cls in facts.classes:
+            if cls.qualname == name:
+                return self.class_val(facts, cls)
+        bound = _module_binding(facts, name)
+        if bound is not None:
+            values = [self.eval_static(facts, ref, bound[1]) for ref in bound[0].values]
+            if values:
+                return replace(values[0], origin=f"global:{facts.module}.{name}")
+        for local, qualified in facts.imports:
+            if local == name:
+                return self.resolve_dotted(qualified)
+        for star in facts.star_imports:
+            other = self.modules.get(star)
+            if other is not None and other is not facts:
+                found = self.global_name(other, name)
+                if found is not None:
+                    return found
+        return None
+
+    def eval_static(self, facts: FileFacts, ref: Ref, stmt: Eval | None) -> Val:
+        """A reference at module level (no walk): names, module globals and call results."""
+        if ref.call >= 0:
+            call = self.calls.get(facts.module, {}).get(ref.call)
+            val = self.call_result_static(facts, call) if call is not None else UNKNOWN
+        elif ref.root == "@mod":
+            return self.resolve_dotted(ref.attrs[0])
+        elif ref.root == "@fn":
+            entry = self.functions.get(fid(facts.module, ref.attrs[0]))
+            return self.function_val(*entry) if entry else UNKNOWN
+        elif ref.root:
+            val = self.global_name(facts, ref.root) or Val("ext", (ref.root,))
+        else:
+            return UNKNOWN
+        for attr in ref.attrs:
+            val = self.member(val, attr)
+        return val
+
+    def call_result_static(self, facts: FileFacts, call: Call) -> Val:
+        callee = self.eval_static(facts, call.func, None)
+        return self.construct(callee, obj=hash((facts.module, call.id)) & 0x7FFFFFFF or 1)
+
+    def construct(self, callee: Val, obj: int) -> Val:
+        """The value a call returns when nothing is walked: pack `returns`, classes, constructors."""
+        returned = self.knowledge.returns_of(callee.names)
+        if returned is not None:
+            return Val("inst", self.type_names(returned), obj=obj)
+        if callee.kind == "class":
+            return Val("inst", callee.names, ref=callee.ref, obj=obj)
+        first = callee.names[0]
+        last = first.rsplit(".", 1)[-1]
+        if callee.kind == "ext" and callee.known and last[:1].isupper():
+            return Val("inst", self.type_names(first), obj=obj)
+        return UNKNOWN
+
+    def type_names(self, qualified: str) -> tuple[str, ...]:
+        val = self.resolve_dotted(qualified) if "." in qualified else None
+        if val is not None and val.kind == "class":
+            return val.names
+        return (qualified,)
+
+    # ---- functions and classes ----------------------------------------------------------------
+
+    def function_val(self, facts: FileFacts, function: Function, bound: Val | None = None) -> Val:
+        path = f"{facts.module}.{function.qualname}"
+        names = [path]
+        source = self.project.files.get(facts.path)
+        if source is not None:
+            names += [f"{alias}.{function.qualname}" for alias in source.aliases]
+        for decorator in function.decorators:
+            decorated = self.knowledge.returns_of(self.eval_static(facts, decorator.func, None).names)
+            if decorated is not None:
+                names.append(decorated)
+        return Val("func", tuple(names), ref=fid(facts.module, function.qualname), bound=bound)
+
+    def class_val(self, facts: FileFacts, cls: Class) -> Val:
+        return Val("class", self.class_names(facts, cls), ref=fid(facts.module, cls.qualname))
+
+    def class_names(self, facts: FileFacts, cls: Class, depth: int = 0) -> tuple[str, ...]:
+        names = [f"{facts.module}.{cls.qualname}"]
+        if depth > 10:
+            return tuple(names)
+        for base in cls.bases:
+            val = self.eval_static(facts, base, None)
+            for name in val.names:
+                if name not in names and name != "?":
+                    names.append(name)
+        return tuple(names)
+
+    def mro(self, cid: str, depth: int = 0) -> list[tuple[FileFacts, Class]]:
+        entry = self.classes.get(cid)
+        if entry is None or depth > 10:
+            return []
+        out = [entry]
+        facts, cls = entry
+        for base in cls.bases:
+            val = self.eval_static(facts, base, None)
+            if val.kind == "class":
+                out += [e for e in self.mro(val.ref, depth + 1) if e not in out]
+        return out
+
+    def method(self, cid: str, name: str) -> tuple[FileFacts, Function] | None:
+        for facts, cls in self.mro(cid):
+            for method_name, qualname in cls.methods:
+                if method_name == name:
+                    return self.functions.get(fid(facts.module, qualname))
+        return None
+
+    def member(self, val: Val, attr: str) -> Val:
+        """`val.attr`, by the same rules for every kind of value."""
+        if val.kind == "module":
+            facts = self.modules.get(val.ref)
+            found = self.global_name(facts, attr) if facts is not None else None
+            if found is not None:
+                return found
+            submodule = self.modules.get(f"{val.ref}.{attr}")
+            if submodule is not None:
+                return self.module_val(submodule)
+            return Val("ext", (f"{val.ref}.{attr}",))
+        if val.kind in ("class", "inst") and val.ref:
+            found = self.method(val.ref, attr)
+            if found is not None:
+                method = self.function_val(*found, bound=val if val.kind == "inst" else None)
+                return replace(method, names=method.names + tuple(f"{n}.{attr}" for n in val.names[1:]))
+        names = tuple(f"{n}.{attr}" for n in val.names)
+        return Val("ext", names, origin=val.origin, bound=val)
+
+    def function(self, function_id: str) -> tuple[FileFacts, Function] | None:
+        return self.functions.get(function_id)
+
+    def build_call_tables(self) -> None:
+        for facts in self.files.values():
+            table: dict[int, Call] = {}
+            for node_calls in _all_calls(facts):
+                table[node_calls.id] = node_calls
+            self.calls[facts.module] = table
+
+
+def _module_binding(facts: FileFacts, name: str):
+    found = None
+    for node in facts.body:
+        if isinstance(node, Eval):
+            for bind in node.binds:
+                if bind.target == name:
+                    found = (bind, node)
+    return found
+
+
+def _walk_nodes(nodes):
+    from .facts import If, Loop, Return, Try, With, Yield, Jump
+
+    for node in nodes:
+        if isinstance(node, Eval):
+            yield node
+        elif isinstance(node, If):
+            yield node.test
+            for arm in node.arms:
+                yield from _walk_nodes(arm)
+        elif isinstance(node, Loop):
+            yield node.head
+            yield from _walk_nodes(node.body)
+            yield from _walk_nodes(node.orelse)
+        elif isinstance(node, Try):
+            yield from _walk_nodes(node.body)
+            for handler in node.handlers:
+                yield from _walk_nodes(handler)
+            yield from _walk_nodes(node.orelse)
+            yield from _walk_nodes(node.final)
+        elif isinstance(node, With):
+            yield node.enter
+            yield Eval(node.exits, (), node.loc)
+            yield from _walk_nodes(node.body)
+        elif isinstance(node, (Yield, Return, Jump)):
+            yield node.value
+
+
+def evals_of(nodes):
+    """Every `Eval` in a program, nested ones included."""
+    return _walk_nodes(nodes)
+
+
+def _all_calls(facts: FileFacts):
+    for ev in _walk_nodes(facts.body):
+        yield from ev.calls
+    for function in facts.functions:
+        yield from function.decorators
+        for ev in _walk_nodes(function.body):
+            yield from ev.calls
+    for cls in facts.classes:
+        yield from cls.decorators
+        for ev in _walk_nodes(cls.body):
+            yield from ev.calls
