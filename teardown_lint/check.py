@@ -49,6 +49,7 @@ class Registration:
     args: tuple[Val, ...]
     path: str
     stmt: Loc
+    closure: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -122,6 +123,7 @@ class Checker:
         self._chains: dict[str, tuple[Work, ...]] = {}
         self._stack: list[str] = []
         self.global_inline = frozenset(self.knowledge.inline_for(_all_module_evidence(index)))
+        self.builder_request = FixtureDef("request", None, type_name=self.knowledge.fixture_types.get("request", ""))
 
     def new_id(self) -> int:
         self._ids += 1
@@ -132,6 +134,7 @@ class Checker:
     def run(self, lc: Lifecycle) -> None:
         self.lc = lc
         self.fixture_values: dict[str, Val] = {}
+        self.request_val = self._plugin_value(self.builder_request)
         state = State(inline=self.global_inline | frozenset(self.knowledge.inline_for(lc.evidence)))
         state = self._decorators(lc.facts, lc.decorators, state)
         for function_id in lc.module_setup + lc.class_setup:
@@ -161,6 +164,7 @@ class Checker:
         if inline_family and _truthy_evidence(function):
             state.inline = state.inline | {inline_family}
         args = {p: self.fixture_values.get(fixture_key(d), UNKNOWN) for p, d in lc.deps.get(key, {}).items()}
+        args.setdefault("request", self.request_val)
         origin = f"fixture:{fx.name}"
 
         def on_yield(s: State, value: Val) -> State | None:
@@ -188,7 +192,7 @@ class Checker:
         params = [p.name for p in lc.function.params if p.kind in ("positional", "kwonly")]
         if lc.cls is not None and params:
             params = params[1:]
-        args = {}
+        args = {"request": self.request_val}
         for name in params:
             for fx in lc.fixtures:
                 if fx.name == name:
@@ -227,7 +231,8 @@ class Checker:
                 self.index.files.get(registration.path) or self.lc.facts, None, kind="teardown", teardown=True,
                 anchor=(registration.path, registration.stmt), where="a registered cleanup",
             )
-            state = self.invoke(registration.callback, registration.args, state, frame, None) or state
+            state = self.invoke(registration.callback, registration.args, state, frame, None,
+                                closure=registration.closure) or state
         return state
 
     def _self_val(self, lc: Lifecycle) -> Val | None:
@@ -255,7 +260,7 @@ class Checker:
     # ---- walking programs ---------------------------------------------------------------------
 
     def walk_function(self, frame: Frame, state: State, args: dict, self_val: Val | None = None,
-                      positional: tuple = ()) -> State | None:
+                      positional: tuple = (), closure: dict | None = None) -> State | None:
         function = frame.function
         if function is None:
             return state
@@ -266,13 +271,18 @@ class Checker:
         try:
             caller_env = state.env
             state = state.copy()
-            state.env = {}
+            state.env = dict(closure) if closure and function.parent else {}
             params = list(function.params)
             if self_val is not None and params and function.class_name is not None:
                 state.env[params[0].name] = self_val
                 params = params[1:]
-            for param, val in zip([p for p in params if p.kind == "positional"], positional):
+            plain = [p for p in params if p.kind == "positional"]
+            for param, val in zip(plain, positional):
                 state.env[param.name] = val
+            for param in params:
+                if param.kind == "vararg":
+                    extra = list(positional[len(plain):])
+                    state.env[param.name] = replace(join_vals(extra), elems=tuple(extra)) if extra else UNKNOWN
             for param in params:
                 if param.name in args:
                     state.env[param.name] = args[param.name]
@@ -341,8 +351,17 @@ class Checker:
     def bound_value(self, ev: Eval, state: State, frame: Frame) -> Val:
         for bind in ev.binds:
             if bind.target == "<value>":
-                return join_vals([self.eval_ref(r, state, frame) for r in bind.values])
+                return self.values_of(bind.values, state, frame)
         return UNKNOWN
+
+    def values_of(self, refs, state: State, frame: Frame) -> Val:
+        """What a binding's right-hand side holds: one value, or a tuple of them."""
+        if not refs:
+            return UNKNOWN
+        vals = [self.eval_ref(r, state, frame) for r in refs]
+        if len(vals) == 1:
+            return vals[0]
+        return replace(join_vals(vals), elems=tuple(vals))
 
     def loop(self, node: Loop, state: State, frame: Frame) -> State | None:
         polled = frame.polled
@@ -351,7 +370,16 @@ class Checker:
         body_end = self.block(node.body, state.copy(), frame)
         breaks = frame.breaks.pop()
         did_poll = frame.polled > polled
-        exits = [body_end] + ([] if (node.runs_once or did_poll) else [state])
+        skipped = state
+        if body_end is not None and node.head.binds:
+            # `for r in results: r.get()`: a loop that waits on each element of a container of
+            # handles has no path on which those handles stay pending (an empty container has none).
+            held = self.values_of(node.head.binds[0].values, state, frame).handles
+            done = {w for w in state.pending if w.id in held and w not in body_end.pending}
+            if done:
+                skipped = state.copy()
+                skipped.pending = state.pending - done
+        exits = [body_end] + ([] if (node.runs_once or did_poll) else [skipped])
         normal = join(exits)
         if node.orelse and normal is not None:
             normal = self.block(node.orelse, normal, frame)
@@ -408,9 +436,11 @@ class Checker:
         for bind in ev.binds:
             if bind.target == "<value>":
                 continue
-            val = join_vals([self.eval_ref(r, state, frame) for r in bind.values]) if bind.values else UNKNOWN
-            if bind.target.startswith(("self.", "cls.")):
-                state.attrs["self." + bind.target.split(".", 1)[1]] = val
+            val = self.values_of(bind.values, state, frame)
+            if bind.index >= 0:
+                val = val.elems[bind.index] if bind.index < len(val.elems) else replace(val, elems=())
+            if "." in bind.target:
+                state.attrs[_attr_key(*bind.target.split(".", 1))] = val
             else:
                 state.env[bind.target] = val
         return state
@@ -430,8 +460,8 @@ class Checker:
             return UNKNOWN
         else:
             attrs = ref.attrs
-            if ref.root in ("self", "cls") and attrs and f"self.{attrs[0]}" in state.attrs:
-                val = state.attrs[f"self.{attrs[0]}"]
+            if attrs and _attr_key(ref.root, attrs[0]) in state.attrs:
+                val = state.attrs[_attr_key(ref.root, attrs[0])]
                 attrs = attrs[1:]
             elif ref.root in state.env:
                 val = state.env[ref.root]
@@ -466,6 +496,11 @@ class Checker:
         names = callee.names
         if callee.kind == "func" and names and call.synthetic == "":
             names = names + tuple(f"{n}.__call__" for n in names[1:])
+        elif callee.kind == "inst" and call.synthetic == "":
+            names = tuple(f"{n}.__call__" for n in names)
+        elif callee.names == ("super",) and frame.function is not None and frame.function.class_name:
+            frame.values[call.id] = self._super(frame, state)
+            return state
         if state.patched and _patched(names, state.patched):
             frame.values[call.id] = UNKNOWN
             return state
@@ -483,14 +518,29 @@ class Checker:
                             anchor=frame.anchor or ((frame.facts.path, call.stmt) if frame.teardown else None),
                             owner=frame.owner, through=frame.through + (entry[1].name,))
                 self_val = callee.bound if callee.bound is not None and callee.bound.kind == "inst" else None
-                out = self.walk_function(sub, state, args[1], self_val=self_val, positional=args[0])
+                out = self.walk_function(sub, state, args[1], self_val=self_val, positional=args[0],
+                                         closure=state.env)
                 frame.values[call.id] = join_vals([v for _, v in sub.returns]) if sub.returns else UNKNOWN
                 return out
         if call.synthetic:
             frame.values[call.id] = callee.bound or UNKNOWN
             return state
         frame.values[call.id] = self.index.construct(callee, obj=self.new_id())
+        func = call.func
+        if func.attrs and len(func.attrs) == 1 and func.attrs[0] in _GROWS and func.root in state.env:
+            # `results.append(job)`: the container now also holds what was put in it
+            vals = [state.env[func.root]] + list(self.arg_vals(call, state, frame)[0])
+            state.env[func.root] = join_vals(vals)
         return state
+
+    def _super(self, frame: Frame, state: State) -> Val:
+        """`super()` in a method: the instance, seen from the next project class in the MRO."""
+        cid = fid(frame.facts.module, frame.function.class_name)
+        self_val = state.env.get(frame.function.params[0].name) if frame.function.params else None
+        for facts, cls in self.index.mro(cid)[1:]:
+            return Val("inst", self.index.class_names(facts, cls), ref=fid(facts.module, cls.qualname),
+                       obj=self_val.obj if self_val else 0)
+        return UNKNOWN
 
     def arg_vals(self, call: Call, state: State, frame: Frame) -> tuple[tuple[Val, ...], dict]:
         positional = tuple(self.eval_ref(a.ref, state, frame) if a.ref else UNKNOWN for a in call.args if not a.starred)
@@ -538,7 +588,7 @@ class Checker:
             callback = self.eval_ref(call.args[0].ref, state, frame) if call.args[0].ref else UNKNOWN
             rest = tuple(self.eval_ref(a.ref, state, frame) if a.ref else UNKNOWN for a in call.args[1:])
             owner = frame.owner if rule.phase == "fixture" else rule.phase
-            registration = Registration(owner, callback, rest, frame.facts.path, call.stmt)
+            registration = Registration(owner, callback, rest, frame.facts.path, call.stmt, dict(state.env))
             state = state.copy()
             state.cleanups = state.cleanups + (registration,)
             return state
@@ -548,7 +598,8 @@ class Checker:
                 return self.invoke(callback, (), state, frame, call) or state
         return state
 
-    def invoke(self, callback: Val, args: tuple, state: State, frame: Frame, call: Call | None) -> State | None:
+    def invoke(self, callback: Val, args: tuple, state: State, frame: Frame, call: Call | None,
+               closure: dict | None = None) -> State | None:
         """Run a callback (a registered cleanup, an on_commit function) at this point."""
         if callback.kind == "func":
             entry = self.index.function(callback.ref)
@@ -557,7 +608,8 @@ class Checker:
             sub = Frame(entry[0], entry[1], kind="helper", teardown=frame.teardown, anchor=frame.anchor,
                         owner=frame.owner, where=frame.where)
             self_val = callback.bound if callback.bound is not None and callback.bound.kind == "inst" else None
-            return self.walk_function(sub, state, {}, self_val=self_val, positional=args)
+            return self.walk_function(sub, state, {}, self_val=self_val, positional=args,
+                                      closure=closure if closure is not None else state.env)
         # a bound method of a library object (`obj.delete`) or a library function (`shutil.rmtree`)
         fake = Call(-1, func=_NO_REF, args=(), kwargs=(), loc=frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0),
                     stmt=frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0), text="")
@@ -699,6 +751,12 @@ class Checker:
 
 
 _NO_REF = None
+
+
+def _attr_key(root: str, attr: str) -> str:
+    """`self.x` and `cls.x` name the same attribute of the test instance."""
+    return f"{'self' if root in ('self', 'cls') else root}.{attr}"
+_GROWS = {"append", "extend", "add", "insert", "appendleft", "put", "put_nowait", "update"}
 
 
 def join_vals(vals: list[Val]) -> Val:

@@ -380,20 +380,21 @@ class _Builder:
             refs = self.value(value, ctx, calls)
         return Yield(Eval(tuple(calls), (Bind("<value>", refs),), loc), loc)
 
-    def assign(self, target: cst.BaseExpression, value, refs, ctx: _Ctx) -> list[Bind]:
+    def assign(self, target: cst.BaseExpression, value, refs, ctx: _Ctx, index: int = -1) -> list[Bind]:
         const = _const(value)
         if isinstance(target, cst.Name):
             if const is not None:
                 ctx.evidence.append((target.value, const))
                 if isinstance(const[0], str):
                     ctx.consts[target.value] = const[0]
-            return [Bind(target.value, refs)]
+            return [Bind(target.value, refs, index)]
         if isinstance(target, cst.Attribute):
             if const is not None:
                 ctx.evidence.append((target.attr.value, const))
             dotted = _dotted(target)
-            if dotted and dotted.count(".") == 1 and dotted.split(".")[0] in ("self", "cls"):
-                return [Bind(dotted, refs)]
+            if dotted and dotted.count(".") == 1:
+                # `self.x = …`, `cls.x = …`, `module.x = …` (xunit): instance/module attributes
+                return [Bind(dotted, refs, index)]
             return []
         if isinstance(target, cst.Subscript):
             key = _subscript_key(target)
@@ -408,10 +409,11 @@ class _Builder:
                     out.extend(self.assign(t, v.value, self.value(v.value, ctx, []), ctx))
                 return out
             out = []
-            for t in elements:
+            for position, t in enumerate(elements):
                 if isinstance(t, cst.StarredElement):
-                    t = t.value
-                out.extend(self.assign(t, None, refs, ctx))
+                    out.extend(self.assign(t.value, None, refs, ctx))
+                    continue
+                out.extend(self.assign(t, None, refs, ctx, index=position))
             return out
         return []
 

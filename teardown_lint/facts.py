@@ -77,6 +77,7 @@ class Bind:
 
     target: str  # a name, or a dotted `self.attr`
     values: tuple[Ref, ...]
+    index: int = -1  # `a, b = value`: the target takes element `index` of the value
 
 
 @dataclass(frozen=True, slots=True)

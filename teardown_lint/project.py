@@ -27,6 +27,7 @@ class Val:
     obj: int = 0  # identity of an object created during the walk (a queue, an executor)
     origin: str = ""  # what the value is, for linking deletes to jobs: "fixture:course"
     bound: "Val | None" = None  # the receiver, for attributes and bound methods
+    elems: tuple = ()  # the elements of a tuple/list value, when known by position
 
     @property
     def known(self) -> bool:
