@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .facts import Call, Eval, FileFacts, Function, If, Jump, Loc, Loop, Return, Try, With, Yield
-from .findings import Finding, Related
+from .findings import Finding
+from .graph import CallGraph
 from .lifecycle import FixtureDef, Lifecycle, fixture_key
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, fid
@@ -123,6 +124,7 @@ class Checker:
         self._chains: dict[str, tuple[Work, ...]] = {}
         self._stack: list[str] = []
         self.global_inline = frozenset(self.knowledge.inline_for(_all_module_evidence(index)))
+        self.graph = CallGraph(index)
         self.builder_request = FixtureDef("request", None, type_name=self.knowledge.fixture_types.get("request", ""))
 
     def new_id(self) -> int:
@@ -512,6 +514,8 @@ class Checker:
     def plain_call(self, call: Call, callee: Val, state: State, frame: Frame) -> State | None:
         if callee.kind == "func" and not call.synthetic:
             entry = self.index.function(callee.ref)
+            if entry is not None and not self.graph.needs_walk(callee.ref) and not call.args:
+                entry = None
             if entry is not None and (not entry[1].is_async or call.awaited):
                 args = self.arg_vals(call, state, frame)
                 sub = Frame(entry[0], entry[1], kind="helper", teardown=frame.teardown,

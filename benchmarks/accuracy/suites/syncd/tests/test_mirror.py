@@ -35,7 +35,7 @@ async def test_anyio_group_mirror(workspace):
 @pytest.mark.asyncio
 async def test_fastest_target_wins(workspace):
     slow = asyncio.create_task(mirror_folder(workspace / "src", workspace / "dst" / "slow"))
-    fast = asyncio.create_task(mirror_folder(workspace / "src" , workspace / "dst" / "fast"))
+    fast = asyncio.create_task(mirror_folder(workspace / "src", workspace / "dst" / "fast"))
 
     done, pending = await asyncio.wait({slow, fast}, return_when=asyncio.FIRST_COMPLETED)
 

@@ -1,0 +1,108 @@
+"""Call-graph stage: which project functions call which, built once from the facts (networkx).
+
+The graph answers one question for the walker, computed once per function over strongly
+connected components (so recursion is handled): can walking into this helper change anything
+the check sees? A helper that, transitively, makes no call a pack could classify, returns no
+value and sets no attribute is skipped wherever it is called.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .facts import Function, Jump, Return, Yield
+from .project import Index, evals_of, fid
+
+
+def last_segments(index: Index) -> set[str]:
+    knowledge = index.knowledge
+    out = {name.rsplit(".", 1)[-1] for name in knowledge.exact}
+    out.update(knowledge.globs)
+    out.update({"__call__", "__exit__", "__aexit__", "__await__"})
+    return out
+
+
+class CallGraph:
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.graph = nx.DiGraph()
+        self.relevant: dict[str, bool] = {}
+        segments = last_segments(index)
+        wildcard = "*" in segments
+        direct: dict[str, bool] = {}
+        for function_id, (facts, function) in index.functions.items():
+            self.graph.add_node(function_id)
+            hit = _returns_or_binds(function)
+            for ev in evals_of(function.body):
+                for call in ev.calls:
+                    name = call.func.attrs[-1] if call.func.attrs else call.func.root
+                    if wildcard or name in segments or call.synthetic:
+                        hit = True
+                    target = self._static_target(facts, function, call)
+                    if target is not None:
+                        self.graph.add_edge(function_id, target)
+            direct[function_id] = hit
+        condensed = nx.condensation(self.graph)
+        members = condensed.graph["mapping"]
+        component_hit: dict[int, bool] = {}
+        for component in reversed(list(nx.topological_sort(condensed))):
+            nodes = condensed.nodes[component]["members"]
+            hit = any(direct.get(n, True) for n in nodes) or any(
+                component_hit[succ] for succ in condensed.successors(component)
+            )
+            component_hit[component] = hit
+        for node, component in members.items():
+            self.relevant[node] = component_hit[component]
+        self.recursive = {
+            n for c in condensed.nodes if len(condensed.nodes[c]["members"]) > 1 for n in condensed.nodes[c]["members"]
+        } | {n for n in self.graph.nodes if self.graph.has_edge(n, n)}
+
+    def _static_target(self, facts, function: Function, call) -> str | None:
+        ref = call.func
+        if ref.call >= 0 or not ref.root or ref.root.startswith("@"):
+            if ref.root == "@fn":
+                return fid(facts.module, ref.attrs[0])
+            return None
+        for local, qualname in function.local_defs:
+            if local == ref.root and not ref.attrs:
+                return fid(facts.module, qualname)
+        if ref.root in ("self", "cls") and len(ref.attrs) == 1 and function.class_name:
+            found = self.index.method(fid(facts.module, function.class_name), ref.attrs[0])
+            return fid(found[0].module, found[1].qualname) if found else None
+        val = self.index.global_name(facts, ref.root)
+        if val is None:
+            return None
+        for attr in ref.attrs:
+            val = self.index.member(val, attr)
+        return val.ref if val.kind == "func" else None
+
+    def needs_walk(self, function_id: str) -> bool:
+        return self.relevant.get(function_id, True)
+
+
+def _returns_or_binds(function: Function) -> bool:
+    if function.is_generator:
+        return True
+    for ev in evals_of(function.body):
+        if any("." in bind.target for bind in ev.binds):
+            return True
+    return _has_value_return(function.body)
+
+
+def _has_value_return(nodes) -> bool:
+    from .facts import If, Loop, Try, With
+
+    for node in nodes:
+        if isinstance(node, Return) and any(b.values for b in node.value.binds):
+            return True
+        if isinstance(node, If) and any(_has_value_return(arm) for arm in node.arms):
+            return True
+        if isinstance(node, Loop) and (_has_value_return(node.body) or _has_value_return(node.orelse)):
+            return True
+        if isinstance(node, Try) and any(
+            _has_value_return(part) for part in (node.body, *node.handlers, node.orelse, node.final)
+        ):
+            return True
+        if isinstance(node, With) and _has_value_return(node.body):
+            return True
+    return False
