@@ -51,6 +51,7 @@ class Registration:
     path: str
     stmt: Loc
     closure: dict = field(default_factory=dict, compare=False)
+    call: Call | None = field(default=None, compare=False)  # the registering call
 
 
 @dataclass
@@ -233,7 +234,7 @@ class Checker:
                 self.index.files.get(registration.path) or self.lc.facts, None, kind="teardown", teardown=True,
                 anchor=(registration.path, registration.stmt), where="a registered cleanup",
             )
-            state = self.invoke(registration.callback, registration.args, state, frame, None,
+            state = self.invoke(registration.callback, registration.args, state, frame, registration.call,
                                 closure=registration.closure) or state
         return state
 
@@ -592,7 +593,7 @@ class Checker:
             callback = self.eval_ref(call.args[0].ref, state, frame) if call.args[0].ref else UNKNOWN
             rest = tuple(self.eval_ref(a.ref, state, frame) if a.ref else UNKNOWN for a in call.args[1:])
             owner = frame.owner if rule.phase == "fixture" else rule.phase
-            registration = Registration(owner, callback, rest, frame.facts.path, call.stmt, dict(state.env))
+            registration = Registration(owner, callback, rest, frame.facts.path, call.stmt, dict(state.env), call)
             state = state.copy()
             state.cleanups = state.cleanups + (registration,)
             return state
@@ -615,8 +616,10 @@ class Checker:
             return self.walk_function(sub, state, {}, self_val=self_val, positional=args,
                                       closure=closure if closure is not None else state.env)
         # a bound method of a library object (`obj.delete`) or a library function (`shutil.rmtree`)
-        fake = Call(-1, func=_NO_REF, args=(), kwargs=(), loc=frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0),
-                    stmt=frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0), text="")
+        # the callback is called with the registration's remaining arguments
+        here = frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0)
+        fake = Call(-1, func=_NO_REF, args=call.args[1:] if call else (), kwargs=call.kwargs if call else (),
+                    loc=here, stmt=here, text=call.text if call else "")
         rule = self.knowledge.classify(callback.names, fake)
         if rule is None:
             return state
@@ -730,12 +733,13 @@ class Checker:
         if call.args and call.args[0].const and isinstance(call.args[0].const[0], str):
             dotted = call.args[0].const[0]
             targets.add(dotted)
-            targets.update(n for n in self.index.resolve_dotted(dotted).names if n != "?")
+            # the patched object's own path, not the library type it shares with its siblings
+            targets.update(n for n in self.index.resolve_dotted(dotted).names[:1] if n != "?")
         elif len(call.args) >= 2 and call.args[0].ref is not None and call.args[1].const:
             owner = self.eval_ref(call.args[0].ref, state, frame)
             attr = call.args[1].const[0]
             if isinstance(attr, str):
-                targets.update(f"{n}.{attr}" for n in owner.names if n != "?")
+                targets.update(f"{n}.{attr}" for n in owner.names[:1] if n != "?")
         return frozenset(targets)
 
     def live(self, state: State) -> list[Work]:

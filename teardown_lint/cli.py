@@ -71,7 +71,7 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
         click.echo(traceback.format_exc(), err=True)
         return 2
     color = _color()
-    text = reporters.FORMATS[output_format](_relative(result), color=color)
+    text = reporters.FORMATS[output_format](_relative(result, cfg.root), color=color)
     click.echo(text)
     if result.findings and not exit_zero:
         return 1
@@ -94,8 +94,23 @@ def _split(values) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def _relative(result):
-    """Paths in output are relative to the current directory, with `/`."""
+def _relative(result, root: Path):
+    """Paths in output are relative to the current directory, with `/` (the engine's are root-relative)."""
+    cwd = Path.cwd().resolve()
+    if cwd == root:
+        return result
+
+    def rel(path: str) -> str:
+        return Path(os.path.relpath(root / path, cwd)).as_posix()
+
+    for finding in result.findings:
+        finding.path = rel(finding.path)
+        finding.works = [w.__class__(**{**w.__dict__, "path": rel(w.path)}) for w in finding.works]
+        if finding.delete is not None:
+            finding.delete = (rel(finding.delete[0]), *finding.delete[1:])
+    for error in result.errors:
+        error["path"] = rel(error["path"])
+    result.sources = {rel(k): v for k, v in result.sources.items()}
     return result
 
 

@@ -495,11 +495,11 @@ class _Builder:
             return (Ref(expr.value),)
         if isinstance(expr, cst.Attribute):
             base = self.value(expr.value, ctx, calls)
-            return tuple(Ref(b.root, b.attrs + (expr.attr.value,), b.call) for b in base[:1]) or (
+            return tuple(Ref(b.root, b.attrs + (expr.attr.value,), b.call) for b in base) or (
                 Ref("", (expr.attr.value,)),
             )
         if isinstance(expr, cst.Call):
-            return (self.call(expr, ctx, calls, awaited),)
+            return self.call(expr, ctx, calls, awaited)
         if isinstance(expr, cst.Await):
             inner = expr.expression
             if isinstance(inner, cst.Call):
@@ -595,9 +595,8 @@ class _Builder:
             ctx.loop_depth -= 1
             ctx.subst = saved
 
-    def call(self, node: cst.Call, ctx: _Ctx, calls: list[Call], awaited: bool) -> Ref:
-        func_refs = self.value(node.func, ctx, calls)
-        func = func_refs[0] if func_refs else Ref("")
+    def call(self, node: cst.Call, ctx: _Ctx, calls: list[Call], awaited: bool) -> tuple[Ref, ...]:
+        func_refs = self.value(node.func, ctx, calls) or (Ref(""),)
         args: list[Arg] = []
         kwargs: list[tuple[str, Arg]] = []
         for arg in node.args:
@@ -608,9 +607,13 @@ class _Builder:
                     ctx.evidence.append((arg.keyword.value, summary.const))
             else:
                 args.append(summary)
-        call = self.new_call(func, tuple(args), tuple(kwargs), self.loc(node), ctx, awaited=awaited)
-        calls.append(call)
-        return Ref("", (), call.id)
+        # `(a or b).delete()`, `[f.result() for f in (x, y)]`: the callee may be any of them.
+        out = []
+        for func in func_refs[:8]:
+            call = self.new_call(func, tuple(args), tuple(kwargs), self.loc(node), ctx, awaited=awaited)
+            calls.append(call)
+            out.append(Ref("", (), call.id))
+        return tuple(out)
 
     def arg(self, arg: cst.Arg, ctx: _Ctx, calls: list[Call]) -> Arg:
         expr = arg.value

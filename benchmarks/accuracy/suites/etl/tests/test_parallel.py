@@ -17,3 +17,9 @@ def test_export_in_child_process(events_db, out_dir):
     proc.start()
 
     assert proc.pid is not None
+
+
+def test_export_with_process_pool(events_db, out_dir):
+    with multiprocessing.Pool(processes=2) as pool:
+        pending = pool.apply_async(export_rows, (str(events_db), str(out_dir)))
+        assert pending.get(timeout=60) == 100
