@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .facts import Call, Eval, FileFacts, Function, If, Jump, Loc, Loop, Return, Try, With, Yield
+from .facts import Call, Eval, Ref, FileFacts, Function, If, Jump, Loc, Loop, Return, Try, With, Yield
 from .findings import Finding
 from .graph import CallGraph
 from .lifecycle import FixtureDef, Lifecycle, fixture_key
@@ -62,9 +62,11 @@ class State:
     cleanups: tuple = ()
     patched: frozenset = frozenset()
     inline: frozenset = frozenset()
+    gates: frozenset = frozenset()  # conditions in force, such as "commit" (on_commit callbacks run)
 
     def copy(self) -> "State":
-        return State(dict(self.env), dict(self.attrs), self.pending, self.cleanups, self.patched, self.inline)
+        return State(dict(self.env), dict(self.attrs), self.pending, self.cleanups, self.patched, self.inline,
+                     self.gates)
 
 
 def join(states: list["State | None"]) -> "State | None":
@@ -78,6 +80,7 @@ def join(states: list["State | None"]) -> "State | None":
         out.pending = out.pending | other.pending
         out.patched = out.patched & other.patched
         out.inline = out.inline & other.inline
+        out.gates = out.gates & other.gates
         out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
         for table_name in ("env", "attrs"):
             mine, theirs = getattr(out, table_name), getattr(other, table_name)
@@ -138,7 +141,8 @@ class Checker:
         self.lc = lc
         self.fixture_values: dict[str, Val] = {}
         self.request_val = self._plugin_value(self.builder_request)
-        state = State(inline=self.global_inline | frozenset(self.knowledge.inline_for(lc.evidence)))
+        state = State(inline=self.global_inline | frozenset(self.knowledge.inline_for(lc.evidence)),
+                      gates=frozenset(lc.gates))
         state = self._decorators(lc.facts, lc.decorators, state)
         for function_id in lc.module_setup + lc.class_setup:
             state = self.call_function(function_id, state, kind="fixture") or state
@@ -154,6 +158,9 @@ class Checker:
         key = fixture_key(fx)
         if fx.function_id is None:
             self.fixture_values[key] = self._plugin_value(fx)
+            if fx.gate:
+                state = state.copy()
+                state.gates = state.gates | {fx.gate}
             state = self.fixtures(lc, i + 1, state)
             if state is not None and fx.implicit_delete:
                 self.implicit(lc, state, fx.implicit_delete)
@@ -242,7 +249,7 @@ class Checker:
         if lc.cls is None:
             return None
         return self.index.class_val(lc.facts, lc.cls).__class__(
-            "inst", self.index.class_names(lc.facts, lc.cls), ref=fid(lc.facts.module, lc.cls.qualname), obj=1
+            "inst", self.index.class_names(lc.facts, lc.cls), ref=fid(lc.facts.path, lc.cls.qualname), obj=1
         )
 
     def _plugin_value(self, fx: FixtureDef) -> Val:
@@ -267,7 +274,7 @@ class Checker:
         function = frame.function
         if function is None:
             return state
-        key = fid(frame.facts.module, function.qualname)
+        key = fid(frame.facts.path, function.qualname)
         if self._stack.count(key) >= 1 or len(self._stack) > MAX_DEPTH:
             return state
         self._stack.append(key)
@@ -415,7 +422,7 @@ class Checker:
             frame.teardown = teardown
 
     def with_(self, node: With, state: State, frame: Frame) -> State | None:
-        patched = state.patched
+        patched, gates = state.patched, state.gates
         state = self.eval(node.enter, state, frame)
         out = self.block(node.body, state, frame)
         if out is None:
@@ -430,7 +437,8 @@ class Checker:
                 out = self.call(call, out, frame)
         finally:
             frame.teardown, frame.anchor = teardown, anchor
-        out.patched = patched | (out.patched - state.patched) if False else patched
+        # patches and gates opened by the `with` end with it
+        out.patched, out.gates = patched, gates
         return out
 
     def eval(self, ev: Eval, state: State, frame: Frame) -> State:
@@ -455,7 +463,7 @@ class Checker:
             val = frame.values.get(ref.call, UNKNOWN)
             attrs = ref.attrs
         elif ref.root == "@fn":
-            entry = self.index.function(fid(frame.facts.module, ref.attrs[0]))
+            entry = self.index.function(fid(frame.facts.path, ref.attrs[0]))
             return self.index.function_val(*entry) if entry else UNKNOWN
         elif ref.root == "@mod":
             return self.index.resolve_dotted(ref.attrs[0])
@@ -479,7 +487,7 @@ class Checker:
         while function is not None:
             for local, qualname in function.local_defs:
                 if local == name:
-                    entry = self.index.function(fid(frame.facts.module, qualname))
+                    entry = self.index.function(fid(frame.facts.path, qualname))
                     if entry:
                         return self.index.function_val(*entry)
             parent = function.parent
@@ -540,10 +548,10 @@ class Checker:
 
     def _super(self, frame: Frame, state: State) -> Val:
         """`super()` in a method: the instance, seen from the next project class in the MRO."""
-        cid = fid(frame.facts.module, frame.function.class_name)
+        cid = fid(frame.facts.path, frame.function.class_name)
         self_val = state.env.get(frame.function.params[0].name) if frame.function.params else None
         for facts, cls in self.index.mro(cid)[1:]:
-            return Val("inst", self.index.class_names(facts, cls), ref=fid(facts.module, cls.qualname),
+            return Val("inst", self.index.class_names(facts, cls), ref=fid(facts.path, cls.qualname),
                        obj=self_val.obj if self_val else 0)
         return UNKNOWN
 
@@ -552,8 +560,11 @@ class Checker:
         keywords = {k: (self.eval_ref(a.ref, state, frame) if a.ref else UNKNOWN) for k, a in call.kwargs}
         return positional, keywords
 
-    def effect(self, rule: Rule, call: Call, callee: Val, state: State, frame: Frame) -> State | None:
-        receiver = callee.bound or UNKNOWN
+    def effect(self, rule: Rule, call: Call, callee: Val, state: State, frame: Frame,
+               receiver: Val | None = None) -> State | None:
+        if receiver is None:
+            # `obj.method(...)`: the receiver is `obj`; `task(...)`/`result(...)`: the called value itself
+            receiver = (callee.bound or UNKNOWN) if call.func.attrs else callee
         effect = rule.effect
         frame.values[call.id] = self.index.construct(callee, obj=self.new_id())
         if effect == "none":
@@ -598,9 +609,18 @@ class Checker:
             state.cleanups = state.cleanups + (registration,)
             return state
         if effect == "invoke":
+            if rule.gate and rule.gate not in state.gates:
+                return state  # e.g. on_commit outside a transactional test: the callback never runs
             if call.args and call.args[0].ref:
                 callback = self.eval_ref(call.args[0].ref, state, frame)
                 return self.invoke(callback, (), state, frame, call) or state
+        if effect == "gate":
+            state = state.copy()
+            state.gates = state.gates | {rule.gate}
+            return state
+        if effect == "alias":
+            first = call.args[0].ref if call.args else None
+            frame.values[call.id] = self.eval_ref(first, state, frame) if first is not None else UNKNOWN
         return state
 
     def invoke(self, callback: Val, args: tuple, state: State, frame: Frame, call: Call | None,
@@ -615,31 +635,23 @@ class Checker:
             self_val = callback.bound if callback.bound is not None and callback.bound.kind == "inst" else None
             return self.walk_function(sub, state, {}, self_val=self_val, positional=args,
                                       closure=closure if closure is not None else state.env)
-        # a bound method of a library object (`obj.delete`) or a library function (`shutil.rmtree`)
-        # the callback is called with the registration's remaining arguments
-        here = frame.anchor[1] if frame.anchor else Loc(0, 0, 0, 0)
-        fake = Call(-1, func=_NO_REF, args=call.args[1:] if call else (), kwargs=call.kwargs if call else (),
-                    loc=here, stmt=here, text=call.text if call else "")
-        rule = self.knowledge.classify(callback.names, fake)
+        # A library callable (`obj.delete`, `shutil.rmtree`, `partial(task.delay, pk)`): classify it
+        # as a call with the registration's remaining arguments, made at the anchor.
+        here = frame.anchor[1] if frame.anchor else (call.stmt if call else Loc(0, 0, 0, 0))
+        source = call.args[0].source if call and call.args else callback.names[0]
+        fake = Call(-1, func=Ref(""), args=call.args[1:] if call else (), kwargs=call.kwargs if call else (),
+                    loc=here, stmt=here, text=f"{source}()")
+        names = callback.names + (tuple(f"{n}.__call__" for n in callback.names) if callback.kind == "inst" else ())
+        rule = self.knowledge.classify(names, fake)
         if rule is None:
             return state
-        if rule.effect == "delete" and frame.teardown:
-            pending = self.live(state)
-            if pending:
-                anchor = frame.anchor
-                receiver = callback.bound or UNKNOWN
-                what = (f"`{args[0].origin.split(':', 1)[-1]}`" if args and args[0].origin else
-                        f"`{callback.names[0].rsplit('.', 1)[0].rsplit('.', 1)[-1]}`")
-                if receiver.origin:
-                    what = f"`{receiver.origin.split(':', 1)[-1]}`"
-                self.report(anchor[0], anchor[1], None, what, pending, frame.where, state,
-                            frozenset(_origins(receiver, (args, {}))))
-            return state
-        if rule.effect in ("wait", "cancel"):
-            covered = frozenset(w for w in state.pending if self._covers(rule, w, callback.bound or UNKNOWN, ()))
-            state = state.copy()
-            state.pending = state.pending - covered
-        return state
+        saved = state.env
+        state = state.copy()
+        state.env = dict(closure) if closure is not None else dict(saved)
+        out = self.effect(rule, fake, callback, state, frame, receiver=callback.bound or UNKNOWN)
+        if out is not None:
+            out.env = saved
+        return out
 
     def enqueue(self, rule: Rule, call: Call, callee: Val, receiver: Val, state: State, frame: Frame) -> State:
         if rule.family in state.inline:
@@ -679,7 +691,7 @@ class Checker:
                 val = self.eval_ref(call.args[index].ref, state, frame)
                 if call.args[index].ref.call >= 0:
                     # create_task(coro()): the job is the coroutine function that was called
-                    inner = self.index.calls.get(frame.facts.module, {}).get(call.args[index].ref.call)
+                    inner = self.index.calls.get(frame.facts.path, {}).get(call.args[index].ref.call)
                     if inner is not None:
                         val = self.eval_ref(inner.func, state, frame)
                 return val
@@ -758,7 +770,6 @@ class Checker:
             finding.add_work(work, linked=bool(links & work.links))
 
 
-_NO_REF = None
 
 
 def _attr_key(root: str, attr: str) -> str:

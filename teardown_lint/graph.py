@@ -61,14 +61,14 @@ class CallGraph:
         ref = call.func
         if ref.call >= 0 or not ref.root or ref.root.startswith("@"):
             if ref.root == "@fn":
-                return fid(facts.module, ref.attrs[0])
+                return fid(facts.path, ref.attrs[0])
             return None
         for local, qualname in function.local_defs:
             if local == ref.root and not ref.attrs:
-                return fid(facts.module, qualname)
+                return fid(facts.path, qualname)
         if ref.root in ("self", "cls") and len(ref.attrs) == 1 and function.class_name:
-            found = self.index.method(fid(facts.module, function.class_name), ref.attrs[0])
-            return fid(found[0].module, found[1].qualname) if found else None
+            found = self.index.method(fid(facts.path, function.class_name), ref.attrs[0])
+            return fid(found[0].path, found[1].qualname) if found else None
         val = self.index.global_name(facts, ref.root)
         if val is None:
             return None

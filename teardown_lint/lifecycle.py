@@ -27,6 +27,7 @@ class FixtureDef:
     params: tuple[str, ...] = ()
     where: str = ""  # module, class id or "plugin"
     implicit_delete: str = ""  # what the framework deletes when this fixture is torn down
+    gate: str = ""  # a gate the fixture opens (transactional_db: on_commit callbacks run)
     type_name: str = ""  # the value's type, for plugin fixtures known to packs
 
 
@@ -50,6 +51,7 @@ class Lifecycle:
     decorators: list[Call] = field(default_factory=list)  # test and class decorators (patches, marks)
     evidence: list = field(default_factory=list)
     is_unittest: bool = False
+    gates: set = field(default_factory=set)  # opened for the whole lifecycle
 
 
 @dataclass
@@ -79,11 +81,11 @@ class Builder:
             params = tuple(p.name for p in function.params if p.name not in NOT_FIXTURES and p.kind != "kwarg")
             if function.class_name:
                 params = tuple(p for p in params if p != function.params[0].name) if function.params else params
-            return FixtureDef(name, fid(facts.module, function.qualname), str(scope), autouse, params, where)
+            return FixtureDef(name, fid(facts.path, function.qualname), str(scope), autouse, params, where)
         return None
 
     def fixtures_in_module(self, facts: FileFacts) -> dict[str, FixtureDef]:
-        key = facts.module
+        key = facts.path
         if key not in self._fixtures:
             found: dict[str, FixtureDef] = {}
             for function in facts.functions:
@@ -119,12 +121,12 @@ class Builder:
         return self.fixture_def(facts, function, facts.module)
 
     def fixtures_in_class(self, facts: FileFacts, cls: Class) -> dict[str, FixtureDef]:
-        key = fid(facts.module, cls.qualname)
+        key = fid(facts.path, cls.qualname)
         if key not in self._fixtures:
             found: dict[str, FixtureDef] = {}
             for base_facts, base in reversed(self.index.mro(key)):
                 for _, qualname in base.methods:
-                    entry = self.index.function(fid(base_facts.module, qualname))
+                    entry = self.index.function(fid(base_facts.path, qualname))
                     if entry is None:
                         continue
                     fx = self.fixture_def(entry[0], entry[1], key)
@@ -168,12 +170,12 @@ class Builder:
         return self.plugin_fixture(name)
 
     def plugin_fixture(self, name: str) -> FixtureDef:
-        implicit = ""
+        implicit = gate = ""
         for rule in self.knowledge.implicit_deletes:
             if rule.fixture == name:
-                implicit = rule.what
+                implicit, gate = rule.what, rule.opens
         return FixtureDef(
-            name, None, "function", where="plugin", implicit_delete=implicit,
+            name, None, "function", where="plugin", implicit_delete=implicit, gate=gate,
             type_name=self.knowledge.fixture_types.get(name, ""),
         )
 
@@ -202,14 +204,14 @@ class Builder:
                 continue
             if not unittest and any(m == "__init__" for m, _ in cls.methods):
                 continue
-            cid = fid(facts.module, cls.qualname)
+            cid = fid(facts.path, cls.qualname)
             seen = set()
             for base_facts, base in self.index.mro(cid):
                 for method_name, qualname in base.methods:
                     if method_name in seen or not method_name.startswith("test"):
                         continue
                     seen.add(method_name)
-                    entry = self.index.function(fid(base_facts.module, qualname))
+                    entry = self.index.function(fid(base_facts.path, qualname))
                     if entry is None or self._is_fixture(*entry):
                         continue
                     out.append(self.lifecycle(facts, entry[1], cls, unittest, entry[0]))
@@ -224,10 +226,10 @@ class Builder:
     def lifecycle(self, facts, function, cls, unittest=False, defined_in=None) -> Lifecycle:
         defined_in = defined_in or facts
         node = f"{facts.path}::{cls.qualname.replace('.', '::')}::{function.name}" if cls else f"{facts.path}::{function.name}"
-        lc = Lifecycle(fid(defined_in.module, function.qualname), node, facts.path, defined_in, function, cls)
+        lc = Lifecycle(fid(defined_in.path, function.qualname), node, facts.path, defined_in, function, cls)
         lc.is_unittest = unittest
         lc.decorators = list(function.decorators)
-        cid = fid(facts.module, cls.qualname) if cls else None
+        cid = fid(facts.path, cls.qualname) if cls else None
         if cls is not None:
             for _, base in self.index.mro(cid):
                 lc.decorators += list(base.decorators)
@@ -244,7 +246,7 @@ class Builder:
             def methods(*names):
                 return [self.index.method(cid, n) for n in names]
 
-            found = lambda *names: [fid(f.module, fn.qualname) for f, fn in filter(None, methods(*names))]  # noqa: E731
+            found = lambda *names: [fid(f.path, fn.qualname) for f, fn in filter(None, methods(*names))]  # noqa: E731
             if unittest:
                 lc.class_setup = found("setUpClass")
                 lc.class_teardown = found("tearDownClass")
@@ -253,6 +255,8 @@ class Builder:
                 for rule in self.knowledge.implicit_deletes:
                     if rule.base and rule.base in self.index.class_names(facts, cls):
                         lc.implicit_delete = rule.what
+                        if rule.opens:
+                            lc.gates.add(rule.opens)
             else:
                 lc.class_setup = found("setup_class")
                 lc.class_teardown = found("teardown_class")
@@ -271,8 +275,8 @@ class Builder:
         for name in params:
             if name not in NOT_FIXTURES:
                 requested.append(self.resolve(name, tables))
-        for what in marks.implicit_deletes:
-            requested.insert(0, FixtureDef("<django_db>", None, "function", where="plugin", implicit_delete=what))
+        for what, gate in marks.implicit_deletes:
+            requested.insert(0, FixtureDef("<mark>", None, "function", where="plugin", implicit_delete=what, gate=gate))
 
         closure: list[FixtureDef] = []
 
@@ -310,7 +314,7 @@ class Builder:
         marks = _Marks()
         calls: list[tuple[FileFacts, Call]] = [(facts, c) for c in function.decorators]
         if cls is not None:
-            for base_facts, base in self.index.mro(fid(facts.module, cls.qualname)):
+            for base_facts, base in self.index.mro(fid(facts.path, cls.qualname)):
                 calls += [(base_facts, c) for c in base.decorators]
                 calls += [(base_facts, c) for c in _pytestmark(base.body)]
         calls += [(facts, c) for c in _pytestmark(facts.body)]
@@ -322,7 +326,7 @@ class Builder:
                 if rule.mark and rule.mark in names and all(
                     (call.kw(k) is not None and call.kw(k).const == (v,)) for k, v in rule.when
                 ):
-                    marks.implicit_deletes.append(rule.what)
+                    marks.implicit_deletes.append((rule.what, rule.opens))
             marks.evidence += [(k, a.const) for k, a in call.kwargs if a.const is not None]
         return marks
 
@@ -344,7 +348,7 @@ def fixture_key(fx: FixtureDef) -> str:
 
 def _present(facts: FileFacts, name: str) -> list[str]:
     function = facts.function(name)
-    return [fid(facts.module, name)] if function is not None else []
+    return [fid(facts.path, name)] if function is not None else []
 
 
 def _const_kw(call: Call, name: str):

@@ -21,7 +21,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from .facts import Call
 
-EFFECTS = ("enqueue", "wait", "cancel", "delete", "none", "patch", "register", "invoke")
+EFFECTS = ("enqueue", "wait", "cancel", "delete", "none", "patch", "register", "invoke", "gate", "alias")
 COVERS = ("receiver", "args", "family", "all")
 
 
@@ -47,6 +47,7 @@ class Rule:
     then_wait: bool = False
     what: str = ""
     phase: str = "fixture"
+    gate: str = ""  # invoke: only while this gate is open; gate: the gate it opens
 
     def applies(self, call: Call) -> bool:
         if self.in_loop and not call.in_loop:
@@ -74,6 +75,7 @@ class ImplicitDelete:
     mark: str = ""
     fixture: str = ""
     when: tuple[tuple[str, object], ...] = ()
+    opens: str = ""  # a gate the framework opens for such tests (transactional: on_commit runs)
 
 
 @dataclass
@@ -233,6 +235,7 @@ def _load_pack(knowledge: Knowledge, pack: dict, stem: str) -> None:
                 mark=entry.get("mark", ""),
                 fixture=entry.get("fixture", ""),
                 when=tuple(entry.get("when", {}).items()),
+                opens=entry.get("opens", ""),
             )
         )
     for effect in EFFECTS:
@@ -267,6 +270,7 @@ def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, lab
                 then_wait=bool(entry.get("then_wait", False)),
                 what=entry.get("what", ""),
                 phase=entry.get("phase", "fixture"),
+                gate=entry.get("gate", ""),
             )
         )
 

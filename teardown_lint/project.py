@@ -62,14 +62,14 @@ class Index:
         for alias in (facts.module, *(source.aliases if source else ())):
             self.modules.setdefault(alias, facts)
         for function in facts.functions:
-            self.functions[fid(facts.module, function.qualname)] = (facts, function)
+            self.functions[fid(facts.path, function.qualname)] = (facts, function)
         for cls in facts.classes:
-            self.classes[fid(facts.module, cls.qualname)] = (facts, cls)
+            self.classes[fid(facts.path, cls.qualname)] = (facts, cls)
 
     # ---- module-level names -------------------------------------------------------------------
 
     def module_val(self, facts: FileFacts) -> Val:
-        return Val("module", (facts.module,), facts.module)
+        return Val("module", (facts.module,), facts.path)
 
     def resolve_dotted(self, dotted: str) -> Val:
         """A qualified name: into the project where it points there, else an external name."""
@@ -85,7 +85,7 @@ class Index:
         return Val("ext", (dotted,))
 
     def global_name(self, facts: FileFacts, name: str) -> Val | None:
-        key = (facts.module, name)
+        key = (facts.path, name)
         if key in self._globals:
             return self._globals[key]
         if key in self._resolving:
@@ -125,12 +125,12 @@ class Index:
     def eval_static(self, facts: FileFacts, ref: Ref, stmt: Eval | None) -> Val:
         """A reference at module level (no walk): names, module globals and call results."""
         if ref.call >= 0:
-            call = self.calls.get(facts.module, {}).get(ref.call)
+            call = self.calls.get(facts.path, {}).get(ref.call)
             val = self.call_result_static(facts, call) if call is not None else UNKNOWN
         elif ref.root == "@mod":
             return self.resolve_dotted(ref.attrs[0])
         elif ref.root == "@fn":
-            entry = self.functions.get(fid(facts.module, ref.attrs[0]))
+            entry = self.functions.get(fid(facts.path, ref.attrs[0]))
             return self.function_val(*entry) if entry else UNKNOWN
         elif ref.root:
             val = self.global_name(facts, ref.root) or Val("ext", (ref.root,))
@@ -142,7 +142,7 @@ class Index:
 
     def call_result_static(self, facts: FileFacts, call: Call) -> Val:
         callee = self.eval_static(facts, call.func, None)
-        return self.construct(callee, obj=hash((facts.module, call.id)) & 0x7FFFFFFF or 1)
+        return self.construct(callee, obj=hash((facts.path, call.id)) & 0x7FFFFFFF or 1)
 
     def construct(self, callee: Val, obj: int) -> Val:
         """The value a call returns when nothing is walked: pack `returns`, classes, constructors."""
@@ -175,10 +175,10 @@ class Index:
             decorated = self.knowledge.returns_of(self.eval_static(facts, decorator.func, None).names)
             if decorated is not None:
                 names.append(decorated)
-        return Val("func", tuple(names), ref=fid(facts.module, function.qualname), bound=bound)
+        return Val("func", tuple(names), ref=fid(facts.path, function.qualname), bound=bound)
 
     def class_val(self, facts: FileFacts, cls: Class) -> Val:
-        return Val("class", self.class_names(facts, cls), ref=fid(facts.module, cls.qualname))
+        return Val("class", self.class_names(facts, cls), ref=fid(facts.path, cls.qualname))
 
     def class_names(self, facts: FileFacts, cls: Class, depth: int = 0) -> tuple[str, ...]:
         names = [f"{facts.module}.{cls.qualname}"]
@@ -207,20 +207,20 @@ class Index:
         for facts, cls in self.mro(cid):
             for method_name, qualname in cls.methods:
                 if method_name == name:
-                    return self.functions.get(fid(facts.module, qualname))
+                    return self.functions.get(fid(facts.path, qualname))
         return None
 
     def member(self, val: Val, attr: str) -> Val:
         """`val.attr`, by the same rules for every kind of value."""
         if val.kind == "module":
-            facts = self.modules.get(val.ref)
+            facts = self.files.get(val.ref)
             found = self.global_name(facts, attr) if facts is not None else None
             if found is not None:
                 return found
-            submodule = self.modules.get(f"{val.ref}.{attr}")
+            submodule = self.modules.get(f"{val.names[0]}.{attr}")
             if submodule is not None:
                 return self.module_val(submodule)
-            return Val("ext", (f"{val.ref}.{attr}",))
+            return Val("ext", (f"{val.names[0]}.{attr}",))
         if val.kind in ("class", "inst") and val.ref:
             found = self.method(val.ref, attr)
             if found is not None:
@@ -237,7 +237,7 @@ class Index:
             table: dict[int, Call] = {}
             for node_calls in _all_calls(facts):
                 table[node_calls.id] = node_calls
-            self.calls[facts.module] = table
+            self.calls[facts.path] = table
 
 
 def _module_binding(facts: FileFacts, name: str):
