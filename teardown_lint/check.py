@@ -35,6 +35,7 @@ class Work:
     loc: Loc
     text: str
     job: str = ""  # the job's function, when known
+    job_ref: str = ""  # its function id
     via: int = 0  # the queue/executor object it went through
     parent: int = 0  # for a job started by another job
     parent_job: str = ""
@@ -508,7 +509,9 @@ class Checker:
         if callee.kind == "func" and names and call.synthetic == "":
             names = names + tuple(f"{n}.__call__" for n in names[1:])
         elif callee.kind == "inst" and call.synthetic == "":
+            # calling an object: `chord(header)(callback)`, `result(blocking=True)`
             names = tuple(f"{n}.__call__" for n in names)
+            callee = replace(callee, names=names)
         elif callee.names == ("super",) and frame.function is not None and frame.function.class_name:
             frame.values[call.id] = self._super(frame, state)
             return state
@@ -667,6 +670,7 @@ class Checker:
             loc=call.loc,
             text=call.text,
             job=job_name,
+            job_ref=job_val.ref if job_val.kind == "func" else "",
             via=receiver.obj,
             through=frame.through,
             links=frozenset(_origins(UNKNOWN, args)),
@@ -719,7 +723,7 @@ class Checker:
 
     def covered(self, rule: Rule, call: Call, receiver: Val, state: State, frame: Frame) -> frozenset:
         args = ()
-        if rule.covers == "args":
+        if rule.covers in ("args", "queue"):
             vals = []
             for arg in call.args:
                 if arg.ref is not None:
@@ -734,6 +738,17 @@ class Checker:
             return True
         if rule.covers == "family":
             return work.family == rule.family
+        if rule.covers == "queue":
+            # `broker.join(actor.queue_name)`: the queue of that job function; a queue named by a
+            # string could be any of the family's queues.
+            for holder in args:
+                owner = holder.bound
+                if owner is not None and owner.kind == "func":
+                    if work.job_ref == owner.ref:
+                        return True
+                elif work.family == rule.family:
+                    return True
+            return False
         holders = (receiver,) if rule.covers == "receiver" else args
         for holder in holders:
             if work.id in holder.handles or (work.via and work.via == holder.obj):

@@ -22,7 +22,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 from .facts import Call
 
 EFFECTS = ("enqueue", "wait", "cancel", "delete", "none", "patch", "register", "invoke", "gate", "alias")
-COVERS = ("receiver", "args", "family", "all")
+COVERS = ("receiver", "args", "family", "all", "queue")
 
 
 class PackError(ValueError):
@@ -151,8 +151,11 @@ def _condition(call: Call, key: str, wanted: object) -> bool:
         arg = call.args[index] if index < len(call.args) else None
     else:
         arg = call.kw(key)
-    if arg is None or arg.const is None:
+    if arg is None:
         return False
+    if arg.const is None:
+        # a named constant: `return_when=FIRST_COMPLETED`, `return_when=futures.FIRST_COMPLETED`
+        return isinstance(wanted, str) and arg.ref is not None and arg.ref.dotted().rsplit(".", 1)[-1] == wanted
     return _matches(arg.const[0], wanted)
 
 
