@@ -36,6 +36,7 @@ class Work:
     text: str
     job: str = ""  # the job's function, when known
     job_ref: str = ""  # its function id
+    hint: str = ""  # how to wait for it (from the pack)
     via: int = 0  # the queue/executor object it went through
     parent: int = 0  # for a job started by another job
     parent_job: str = ""
@@ -249,9 +250,7 @@ class Checker:
     def _self_val(self, lc: Lifecycle) -> Val | None:
         if lc.cls is None:
             return None
-        return self.index.class_val(lc.facts, lc.cls).__class__(
-            "inst", self.index.class_names(lc.facts, lc.cls), ref=fid(lc.facts.path, lc.cls.qualname), obj=1
-        )
+        return Val("inst", self.index.class_names(lc.facts, lc.cls), ref=fid(lc.facts.path, lc.cls.qualname), obj=1)
 
     def _plugin_value(self, fx: FixtureDef) -> Val:
         origin = f"fixture:{fx.name}"
@@ -661,6 +660,8 @@ class Checker:
             return state
         job_val = self._target(rule, call, receiver, state, frame)
         job_name = job_val.names[0].rsplit(".", 1)[-1] if job_val.kind == "func" else ""
+        if not job_name and call.args and call.args[0].const and isinstance(call.args[0].const[0], str):
+            job_name = call.args[0].const[0]  # `queue.add("DOCUMENT_PROCESSING", …)`, `send_task("name")`
         args = self.arg_vals(call, state, frame)
         work = Work(
             id=self.new_id(),
@@ -671,6 +672,7 @@ class Checker:
             text=call.text,
             job=job_name,
             job_ref=job_val.ref if job_val.kind == "func" else "",
+            hint=rule.hint,
             via=receiver.obj,
             through=frame.through,
             links=frozenset(_origins(UNKNOWN, args)),
@@ -824,16 +826,20 @@ def _origins(receiver: Val, args) -> set[str]:
 
 
 def _deleted(rule: Rule, call: Call, receiver: Val) -> str:
+    """How the finding names what is deleted: the SQL, the path argument, or the receiver."""
     if rule.sql and call.args and call.args[0].text:
         return f"`{' '.join(call.args[0].text.split())[:60]}`"
-    if rule.what == "arg0" or (rule.what == "" and receiver.kind in ("ext", "module") and not receiver.origin and call.args):
-        if call.args:
-            return f"`{call.args[0].source}`"
-    if receiver.origin.startswith("fixture:"):
+    if receiver.origin.startswith("fixture:") and rule.what != "arg0":
         return f"`{receiver.origin.split(':', 1)[1]}`"
-    text = call.text.split("(", 1)[0]
-    base = text.rsplit(".", 1)[0] if "." in text else text
-    return f"`{base}`"
+    if call.args and (rule.what == "arg0" or (rule.what == "" and receiver.kind in ("ext", "module") and not receiver.known)):
+        return f"`{call.args[0].source}`"
+    method = call.func.attrs[-1] if call.func.attrs else ""
+    cut = call.text.rfind(f".{method}(") if method else -1
+    if cut > 0:
+        return f"`{call.text[:cut]}`"  # `supabase.table("courses")`, `Course.objects.filter(…)`
+    if call.args:
+        return f"`{call.args[0].source}`"
+    return f"`{call.text.split('(', 1)[0]}`"
 
 
 def _truthy_evidence(function: Function) -> bool:

@@ -44,7 +44,7 @@ class Finding:
 
     def _job(self, work) -> str:
         if work.job:
-            return f"`{work.job}`"
+            return f"the {work.label} `{work.job}`"
         return f"the {work.label} started at {work.path}:{work.loc.line}"
 
     @property
@@ -74,6 +74,8 @@ class Finding:
             )
         if first.cancel_requested:
             return "await the task after `task.cancel()` (or use `asyncio.TaskGroup`) before the delete"
+        if first.hint:
+            return f"before the delete, {first.hint}"
         return f"wait for it before the delete: bind the result of `{_shorten(first.text)}` and wait on it with a timeout, or drain/cancel the work"
 
     def related(self) -> list[dict]:

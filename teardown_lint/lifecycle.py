@@ -243,10 +243,10 @@ class Builder:
             lc.setup = _present(facts, "setup_function")
             lc.teardown = _present(facts, "teardown_function")
         else:
-            def methods(*names):
-                return [self.index.method(cid, n) for n in names]
+            def found(*names: str) -> list[str]:
+                methods = (self.index.method(cid, name) for name in names)
+                return [fid(m[0].path, m[1].qualname) for m in methods if m is not None]
 
-            found = lambda *names: [fid(f.path, fn.qualname) for f, fn in filter(None, methods(*names))]  # noqa: E731
             if unittest:
                 lc.class_setup = found("setUpClass")
                 lc.class_teardown = found("tearDownClass")

@@ -48,6 +48,7 @@ class Rule:
     what: str = ""
     phase: str = "fixture"
     gate: str = ""  # invoke: only while this gate is open; gate: the gate it opens
+    hint: str = ""  # enqueue: how to wait for such work, for the finding's help line
 
     def applies(self, call: Call) -> bool:
         if self.in_loop and not call.in_loop:
@@ -243,13 +244,14 @@ def _load_pack(knowledge: Knowledge, pack: dict, stem: str) -> None:
         )
     for effect in EFFECTS:
         for entry in pack.get(effect, []):
-            _load_entry(knowledge, effect, entry, family, label, f"{name} pack")
+            _load_entry(knowledge, effect, entry, family, label, f"{name} pack", meta.get("hint", ""))
     unknown = set(pack) - {"pack", "returns", "fixtures", "inline", "testing", "fix", *EFFECTS}
     if unknown:
         raise PackError(f"{stem}.toml: unknown tables {sorted(unknown)}")
 
 
-def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, label: str, source: str) -> None:
+def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, label: str, source: str,
+                pack_hint: str = "") -> None:
     calls = entry.get("calls")
     if not calls:
         raise PackError(f"{source}: a [[{effect}]] entry has no `calls`")
@@ -274,6 +276,7 @@ def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, lab
                 what=entry.get("what", ""),
                 phase=entry.get("phase", "fixture"),
                 gate=entry.get("gate", ""),
+                hint=entry.get("hint", pack_hint),
             )
         )
 

@@ -37,8 +37,9 @@ class Val:
 UNKNOWN = Val()
 
 
-def fid(module: str, qualname: str) -> str:
-    return f"{module}:{qualname}"
+def fid(path: str, qualname: str) -> str:
+    """A function's (or class's) id: its file, so that two `conftest.py` never collide."""
+    return f"{path}:{qualname}"
 
 
 @dataclass
