@@ -52,7 +52,9 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
     try:
         cfg = config_module.load(config_path)
         if select:
+            # the command line outranks the configuration, as in Ruff
             cfg.select = config_module._codes(_split(select), "--select")
+            cfg.ignore = []
         if extend_select:
             cfg.select += config_module._codes(_split(extend_select), "--extend-select")
         if ignore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,28 +56,68 @@ class Config:
 
 
 def _glob_match(relative: str, pattern: str) -> bool:
+    """Ruff's globs: `*` within a path segment, `**` across segments, bare names anywhere."""
     pattern = pattern.rstrip("/")
-    if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*"):
-        return True
-    parts = relative.split("/")
     if "/" not in pattern:
-        return any(fnmatch.fnmatchcase(part, pattern) for part in parts)
-    return False
+        return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/"))
+    regex = _glob_regex(pattern)
+    return bool(regex.fullmatch(relative) or regex.fullmatch(relative.rsplit("/", 1)[0]) or any(
+        regex.fullmatch("/".join(relative.split("/")[:i])) for i in range(1, relative.count("/") + 1)
+    ))
+
+
+def _glob_regex(pattern: str) -> "re.Pattern[str]":
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
 
 
 def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a `[tool.teardown-lint]` table (as Ruff looks for its own)."""
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() and _has_table(candidate):
             return candidate
     return None
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # let `load` report it
+    return "teardown-lint" in data.get("tool", {})
+
+
+def find_root(start: Path) -> Path:
+    """Without our table, the project is where the nearest project marker is."""
+    for directory in (start, *start.parents):
+        if any((directory / marker).exists() for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
+            return directory
+    return start
 
 
 def load(explicit: Path | None = None, cwd: Path | None = None) -> Config:
     cwd = (cwd or Path.cwd()).resolve()
     path = explicit.resolve() if explicit is not None else find_pyproject(cwd)
     if path is None:
-        return Config(root=cwd)
+        return Config(root=find_root(cwd))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

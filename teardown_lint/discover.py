@@ -146,8 +146,11 @@ def list_project(config: Config) -> Project:
                 continue
             source = describe(root, here / name)
             project.files[rel] = source
+    # Canonical names first, then aliases from the most specific (longest) down.
     for source in project.files.values():
-        for alias in (source.module, *source.aliases):
+        project.by_module.setdefault(source.module, source)
+    for source in sorted(project.files.values(), key=lambda s: -len(s.relative.split("/"))):
+        for alias in source.aliases:
             project.by_module.setdefault(alias, source)
     return project
 
@@ -168,12 +171,13 @@ def describe(root: Path, path: Path) -> SourceFile:
             break
         package_dir = package_dir.parent
     module = ".".join(parts) or path.parent.name
+    # Other names the file is importable by, whatever sys.path the suite runs with (rootdir,
+    # `src/`, `pythonpath = ...`): its dotted path from every directory above it, longest first.
     aliases = []
-    root_dotted = ".".join(stem_parts)
-    if root_dotted and root_dotted != module:
-        aliases.append(root_dotted)
-    if stem_parts and stem_parts[0] == "src" and len(stem_parts) > 1:
-        aliases.append(".".join(stem_parts[1:]))
+    for start in range(len(stem_parts)):
+        dotted = ".".join(stem_parts[start:])
+        if dotted and dotted != module and dotted not in aliases:
+            aliases.append(dotted)
     return SourceFile(path, relative, module, is_package, tuple(aliases))
 
 

@@ -37,6 +37,7 @@ from .facts import (
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.I)
 _IGNORE = re.compile(r"#\s*teardown-lint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 _TEXT_MAX = 120
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def extract(source: bytes, path: str, module: str, is_package: bool = False) -> FileFacts:
@@ -45,13 +46,15 @@ def extract(source: bytes, path: str, module: str, is_package: bool = False) -> 
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return _broken(path, module, is_package, f"syntax error at {exc.raw_line}:{exc.raw_column + 1}")
-    except (UnicodeDecodeError, LookupError, ValueError) as exc:
-        return _broken(path, module, is_package, f"cannot decode: {exc}")
+    except (UnicodeError, LookupError, ValueError, SyntaxError) as exc:
+        # libcst raises a plain SyntaxError for undecodable bytes and unknown codecs
+        return _broken(path, module, is_package, f"cannot decode or parse: {exc}")
     try:
         text = source.decode(tree.encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         return _broken(path, module, is_package, f"cannot decode: {exc}")
-    lines = tuple(text.splitlines())
+    # Lines as libcst counts them: only \n, \r\n and \r end a line (not \f or \u2028).
+    lines = tuple(_LINE_BREAK.split(text))
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     builder = _Builder(module, lines, positions, is_package)
@@ -284,6 +287,10 @@ class _Builder:
         return tuple(out)
 
     def statement(self, stmt: cst.CSTNode, ctx: _Ctx, class_name: str | None) -> list[Node]:
+        if isinstance(stmt, cst.BaseSmallStatement):  # from a one-line suite
+            ctx.stmt = self.loc(stmt)
+            node = self.small(stmt, ctx)
+            return [node] if node is not None else []
         if isinstance(stmt, cst.SimpleStatementLine):
             out: list[Node] = []
             for small in stmt.body:
@@ -645,10 +652,9 @@ class _Builder:
 
 
 def _statements(block) -> list:
+    """The statements of a block; a one-line suite (`if x: y()`) yields its small statements."""
     if block is None:
         return []
-    if isinstance(block, cst.SimpleStatementSuite):
-        return [cst.SimpleStatementLine(body=block.body)]
     return list(block.body)
 
 

@@ -23,6 +23,8 @@ from .facts import Call
 
 EFFECTS = ("enqueue", "wait", "cancel", "delete", "none", "patch", "register", "invoke", "gate", "alias")
 COVERS = ("receiver", "args", "family", "all", "queue")
+ENTRY_KEYS = {"calls", "covers", "target", "when", "unless", "sql", "in_loop", "then_wait", "what", "phase",
+              "gate", "hint", "family", "label"}
 
 
 class PackError(ValueError):
@@ -255,6 +257,9 @@ def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, lab
     calls = entry.get("calls")
     if not calls:
         raise PackError(f"{source}: a [[{effect}]] entry has no `calls`")
+    unknown = set(entry) - ENTRY_KEYS
+    if unknown:
+        raise PackError(f"{source}: a [[{effect}]] entry has unknown key(s) {sorted(unknown)}")
     covers = entry.get("covers", "receiver")
     if covers not in COVERS:
         raise PackError(f"{source}: covers = {covers!r}, expected one of {COVERS}")

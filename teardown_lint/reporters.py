@@ -63,6 +63,9 @@ def summary(result: Result) -> str:
     lines = []
     if count:
         lines.append(f"Found {count} error{'s' if count != 1 else ''}.")
+    elif result.errors:
+        n = len(result.errors)
+        lines.append(f"No findings, but {n} file{'s' if n != 1 else ''} could not be checked.")
     else:
         lines.append("All checks passed!")
     for error in result.errors:
