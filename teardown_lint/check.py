@@ -542,10 +542,11 @@ class Checker:
             return state
         frame.values[call.id] = self.index.construct(callee, obj=self.new_id())
         func = call.func
-        if func.attrs and len(func.attrs) == 1 and func.attrs[0] in _GROWS and func.root in state.env:
-            # `results.append(job)`: the container now also holds what was put in it
-            vals = [state.env[func.root]] + list(self.arg_vals(call, state, frame)[0])
-            state.env[func.root] = join_vals(vals)
+        if func.attrs and func.attrs[-1] in _GROWS and len(func.attrs) <= 2 and func.root:
+            # `results.append(job)`, `self.pending.append(job)`: the container now holds it too
+            table, key = (state.env, func.root) if len(func.attrs) == 1 else (state.attrs, _attr_key(func.root, func.attrs[0]))
+            if key in table:
+                table[key] = join_vals([table[key], *self.arg_vals(call, state, frame)[0]])
         return state
 
     def _super(self, frame: Frame, state: State) -> Val:
@@ -702,7 +703,11 @@ class Checker:
                         val = self.eval_ref(inner.func, state, frame)
                 return val
             if index < len(call.args) and call.args[index].const and isinstance(call.args[index].const[0], str):
-                return self.index.resolve_dotted(call.args[index].const[0])
+                # a job named by a string: a dotted path (`send_task("app.tasks.x")`) or a function
+                # name registered with the worker (`enqueue_job("crawl_site")`)
+                name = call.args[index].const[0]
+                val = self.index.resolve_dotted(name)
+                return val if val.kind == "func" else self.index.function_named(name.rsplit(".", 1)[-1])
         if rule.target.startswith("kw:"):
             arg = call.kw(rule.target[3:])
             if arg is not None and arg.ref is not None:

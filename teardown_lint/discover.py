@@ -173,8 +173,9 @@ def describe(root: Path, path: Path) -> SourceFile:
     module = ".".join(parts) or path.parent.name
     # Other names the file is importable by, whatever sys.path the suite runs with (rootdir,
     # `src/`, `pythonpath = ...`): its dotted path from every directory above it, longest first.
+    # A bare one-segment alias (`celery` for config/celery.py) would shadow real libraries: none.
     aliases = []
-    for start in range(len(stem_parts)):
+    for start in range(len(stem_parts) - 1):
         dotted = ".".join(stem_parts[start:])
         if dotted and dotted != module and dotted not in aliases:
             aliases.append(dotted)

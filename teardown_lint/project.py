@@ -55,6 +55,7 @@ class Index:
     calls: dict[str, dict[int, Call]] = field(default_factory=dict)  # module -> call id -> call
     _globals: dict[tuple[str, str], Val] = field(default_factory=dict)
     _resolving: set = field(default_factory=set)
+    _by_name: dict | None = None
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
 
     def add(self, facts: FileFacts) -> None:
@@ -232,6 +233,16 @@ class Index:
 
     def function(self, function_id: str) -> tuple[FileFacts, Function] | None:
         return self.functions.get(function_id)
+
+    def function_named(self, name: str) -> Val:
+        """The one module-level function of that name outside the tests, if there is exactly one."""
+        if self._by_name is None:
+            self._by_name = {}
+            for facts, function in self.functions.values():
+                if function.class_name is None and function.parent is None and "test" not in facts.path.split("/")[0]:
+                    self._by_name.setdefault(function.name, []).append((facts, function))
+        found = self._by_name.get(name, [])
+        return self.function_val(*found[0]) if len(found) == 1 else UNKNOWN
 
     def build_call_tables(self) -> None:
         for facts in self.files.values():
