@@ -14,7 +14,6 @@ from .findings import Finding
 from .lifecycle import Builder
 from .project import Index
 
-SETTINGS_HINTS = ("settings", "celeryconfig", "celery")
 
 
 @dataclass
@@ -56,7 +55,9 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
     queue: list[discover.SourceFile] = list(chosen)
     for target in chosen:
         queue.extend(project.conftests_above(target.relative))
-    queue.extend(f for f in project.files.values() if f.path.stem.split("_")[0] in SETTINGS_HINTS or f.path.stem.startswith("settings"))
+    # configuration modules the packs name (Django settings, celeryconfig): read even when no
+    # test imports them, since the settings in them (task_always_eager) apply project-wide
+    queue.extend(f for f in project.files.values() if knowledge.is_config_file(f.relative))
     seen: set[str] = set()
     while queue:
         source = queue.pop(0)
@@ -73,7 +74,7 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
             sub = project.resolve_module(dotted)
             if sub is not None and sub.relative not in seen:
                 queue.append(sub)
-        for plugin in _plugin_names(facts):
+        for plugin in facts.plugins:
             found = project.resolve_module(plugin)
             if found is not None and found.relative not in seen:
                 queue.append(found)
@@ -104,12 +105,6 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
         result.findings.append(finding)
     result.sources = {path: facts.lines for path, facts in index.files.items()}
     return result
-
-
-def _plugin_names(facts: FileFacts) -> list[str]:
-    from .lifecycle import _plugins
-
-    return _plugins(facts)
 
 
 def _suppressed(facts: FileFacts, finding: Finding) -> bool:

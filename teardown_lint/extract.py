@@ -69,6 +69,7 @@ def extract(source: bytes, path: str, module: str, is_package: bool = False) -> 
         classes=tuple(builder.classes),
         body=body,
         evidence=tuple(builder.module_ctx.evidence),
+        plugins=tuple(builder.plugins),
         suppressions=_suppressions(lines),
         lines=lines,
     )
@@ -118,6 +119,7 @@ class _Builder:
         self.classes: list[Class] = []
         self.next_call = 0
         self.module_ctx = _Ctx("")
+        self.plugins: list[str] = []
 
     # ---- locations and text -------------------------------------------------------------------
 
@@ -357,6 +359,8 @@ class _Builder:
             binds: list[Bind] = []
             for target in targets:
                 binds.extend(self.assign(target, value, refs, ctx))
+                if ctx is self.module_ctx and isinstance(target, cst.Name) and target.value == "pytest_plugins":
+                    self.plugins.extend(_strings(value))
             return Eval(tuple(calls), tuple(binds), loc)
         if isinstance(node, cst.Return):
             refs = self.value(node.value, ctx, calls) if node.value is not None else ()
@@ -720,6 +724,16 @@ def _leading_text(node) -> str | None:
                 out.append("{}")
         return "".join(out)
     return None
+
+
+def _strings(node) -> list[str]:
+    """String constants of a literal (`"a.b"`, `["a", "b"]`, `("a",)`)."""
+    const = _const(node)
+    if const is not None:
+        return [const[0]] if isinstance(const[0], str) else []
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return [s for element in node.elements for s in _strings(element.value)]
+    return []
 
 
 def _subscript_key(node: cst.Subscript) -> str | None:

@@ -192,6 +192,7 @@ class FileFacts:
     classes: tuple[Class, ...]
     body: tuple[Node, ...]  # module-level statements
     evidence: tuple[tuple[str, tuple], ...] = ()
+    plugins: tuple[str, ...] = ()  # `pytest_plugins = [...]`
     error: str | None = None  # set when the file could not be read or parsed
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # line -> codes ("*" = all)
     lines: tuple[str, ...] = field(default=(), repr=False)  # the source, for reports

@@ -8,18 +8,22 @@ value and sets no attribute is skipped wherever it is called.
 
 from __future__ import annotations
 
+import fnmatch
+
 import networkx as nx
 
 from .facts import Function, Jump, Return, Yield
 from .project import Index, evals_of, fid
 
 
-def last_segments(index: Index) -> set[str]:
+def last_segments(index: Index) -> tuple[set[str], list[str]]:
+    """Method names a pack could classify: exact ones, and globs such as `delete_*`."""
     knowledge = index.knowledge
-    out = {name.rsplit(".", 1)[-1] for name in knowledge.exact}
-    out.update(knowledge.globs)
-    out.update({"__call__", "__exit__", "__aexit__", "__await__"})
-    return out
+    exact = {name.rsplit(".", 1)[-1] for name in knowledge.exact}
+    exact.update(key for key in knowledge.globs if key != "*")
+    exact.update({"__call__", "__exit__", "__aexit__", "__await__"})
+    globs = sorted({rule.pattern.rsplit(".", 1)[-1] for rule in knowledge.globs.get("*", ())})
+    return exact, globs
 
 
 class CallGraph:
@@ -27,8 +31,7 @@ class CallGraph:
         self.index = index
         self.graph = nx.DiGraph()
         self.relevant: dict[str, bool] = {}
-        segments = last_segments(index)
-        wildcard = "*" in segments
+        segments, segment_globs = last_segments(index)
         direct: dict[str, bool] = {}
         for function_id, (facts, function) in index.functions.items():
             self.graph.add_node(function_id)
@@ -36,7 +39,7 @@ class CallGraph:
             for ev in evals_of(function.body):
                 for call in ev.calls:
                     name = call.func.attrs[-1] if call.func.attrs else call.func.root
-                    if wildcard or name in segments or call.synthetic:
+                    if name in segments or call.synthetic or any(fnmatch.fnmatchcase(name, g) for g in segment_globs):
                         hit = True
                     target = self._static_target(facts, function, call)
                     if target is not None:

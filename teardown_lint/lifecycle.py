@@ -145,7 +145,7 @@ class Builder:
         plugin_modules: list[str] = []
         for source in [facts, *[self.index.files.get(c.relative) for c in conftests]]:
             if source is not None:
-                plugin_modules += _plugins(source)
+                plugin_modules += list(source.plugins)
         for source in reversed(conftests):
             conftest = self.index.files.get(source.relative)
             if conftest is not None and conftest is not facts:
@@ -354,25 +354,6 @@ def _present(facts: FileFacts, name: str) -> list[str]:
 def _const_kw(call: Call, name: str):
     arg = call.kw(name)
     return arg.const[0] if arg is not None and arg.const is not None else None
-
-
-def _plugins(facts: FileFacts) -> list[str]:
-    out = []
-    for node in facts.body:
-        if isinstance(node, Eval):
-            for bind in node.binds:
-                if bind.target == "pytest_plugins":
-                    out += list(_string_consts(facts, node))
-    return out
-
-
-def _string_consts(facts: FileFacts, node: Eval):
-    # `pytest_plugins = ["a.b", "c"]`: the strings are not refs; read them from the source line.
-    import re
-
-    start, end = node.loc.line, node.loc.end_line
-    text = "\n".join(facts.lines[start - 1 : end])
-    return re.findall(r"[\"']([\w.]+)[\"']", text)
 
 
 def _pytestmark(body) -> list[Call]:

@@ -92,6 +92,7 @@ class Knowledge:
     fixture_types: dict[str, str] = field(default_factory=dict)
     inline_settings: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
     inline_fixtures: dict[str, str] = field(default_factory=dict)  # fixture name -> family
+    config_files: list[str] = field(default_factory=list)  # globs of configuration modules
     fixture_decorators: set[str] = field(default_factory=set)
     testcase_bases: set[str] = field(default_factory=set)
     implicit_deletes: list[ImplicitDelete] = field(default_factory=list)
@@ -123,6 +124,10 @@ class Knowledge:
             if any(fnmatch.fnmatchcase(name, pattern) for name in names):
                 return returned
         return None
+
+    def is_config_file(self, relative: str) -> bool:
+        name = relative.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(relative, pattern) for pattern in self.config_files)
 
     def label(self, family: str) -> str:
         return self.labels.get(family, f"{family} work")
@@ -230,6 +235,7 @@ def _load_pack(knowledge: Knowledge, pack: dict, stem: str) -> None:
         knowledge.inline_settings.setdefault(family, []).append((key, value))
     for fixture in inline.get("fixtures", []):
         knowledge.inline_fixtures[fixture] = family
+    knowledge.config_files.extend(inline.get("files", []))
     testing = pack.get("testing", {})
     knowledge.fixture_decorators.update(testing.get("fixture_decorators", []))
     knowledge.testcase_bases.update(testing.get("testcase_bases", []))

@@ -1,0 +1,157 @@
+"""The analysis beyond fixture locations: messages, chains, confidence, the call graph, and
+single-file runs that must still read configuration modules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import FIXTURES, write_tree
+from teardown_lint import config as config_module, packs
+from teardown_lint.cli import main
+from teardown_lint.discover import list_project
+from teardown_lint.engine import read_facts, run
+from teardown_lint.graph import CallGraph
+from teardown_lint.project import Index, fid
+
+
+def findings(root: Path):
+    cfg = config_module.Config(root=root.resolve())
+    return run(cfg, [root.resolve()]).findings
+
+
+def test_job_chain_finding_names_the_chain_and_asks_for_a_drain():
+    (finding,) = findings(FIXTURES / "chains" / "hazard_celery_chain_first_job_waited")
+    assert "started by" in finding.message and "does not cover" in finding.message
+    assert "drain" in finding.help
+    assert any("by job" in r["message"] for r in finding.related())
+
+
+def test_linked_fixture_value_gives_high_confidence(tmp_path):
+    root = write_tree(tmp_path / "p", {
+        "app/__init__.py": "",
+        "app/tasks.py": """
+            from celery import shared_task
+
+            @shared_task
+            def index(course_id):
+                pass
+        """,
+        "tests/test_x.py": """
+            import pytest
+            from app.tasks import index
+
+            @pytest.fixture
+            def course():
+                course = make_course()
+                yield course
+                course.delete()
+
+            @pytest.fixture
+            def other():
+                thing = make_thing()
+                yield thing
+                thing.delete()
+
+            def test_linked(course):
+                index.delay(course.id)
+
+            def test_unlinked(course, other):
+                index.delay(42)
+        """,
+    })
+    by_line = {f.loc.line: f for f in findings(root)}
+    assert by_line[8].confidence == "high"  # `course` is passed to the job
+    assert by_line[14].confidence == "medium"  # `other` is not
+
+
+def test_message_names_what_is_deleted_and_the_job():
+    (finding,) = findings(FIXTURES / "celery" / "hazard_delay_fixture_delete")
+    assert finding.message.startswith("teardown deletes `")
+    assert "Celery task `" in finding.message
+    assert finding.help.startswith("before the delete, wait for the task")
+
+
+def test_single_file_run_reads_configuration_modules(tmp_path):
+    """`CELERY_TASK_ALWAYS_EAGER = True` in a settings module no test imports still applies."""
+    files = {
+        "pyproject.toml": "[tool.teardown-lint]\n",
+        "proj/__init__.py": "",
+        "proj/settings.py": "CELERY_TASK_ALWAYS_EAGER = True\n",
+        "app/__init__.py": "",
+        "app/tasks.py": "from celery import shared_task\n\n@shared_task\ndef index(x):\n    pass\n",
+        "tests/test_x.py": """
+            import pytest
+            from app.tasks import index
+
+            @pytest.fixture
+            def course():
+                c = make()
+                yield c
+                c.delete()
+
+            def test_x(course):
+                index.delay(course.id)
+        """,
+    }
+    root = write_tree(tmp_path / "eager", files)
+
+    def check_single_file() -> int:
+        previous = Path.cwd()
+        os.chdir(root)
+        try:
+            return CliRunner().invoke(main, ["check", "tests/test_x.py", "-f", "json"]).exit_code
+        finally:
+            os.chdir(previous)
+
+    assert check_single_file() == 0
+    (root / "proj/settings.py").write_text("CELERY_TASK_ALWAYS_EAGER = False\n")
+    assert check_single_file() == 1
+
+
+def _index(root: Path) -> Index:
+    cfg = config_module.Config(root=root.resolve())
+    project = list_project(cfg)
+    index = Index(project, packs.load())
+    for source in project.files.values():
+        index.add(read_facts(source))
+    index.build_call_tables()
+    return index
+
+
+def test_call_graph_marks_helpers_that_can_matter(tmp_path):
+    root = write_tree(tmp_path / "g", {
+        "helpers.py": """
+            def log(message):
+                print(message)
+
+            def start(course):
+                process.delay(course.id)
+
+            def outer(course):
+                log("x")
+                start(course)
+
+            def ping(n):
+                if n:
+                    pong(n - 1)
+
+            def pong(n):
+                ping(n)
+        """,
+    })
+    index = _index(root)
+    graph = CallGraph(index)
+    assert not graph.needs_walk(fid("helpers.py", "log"))
+    assert graph.needs_walk(fid("helpers.py", "start"))
+    assert graph.needs_walk(fid("helpers.py", "outer"))  # through `start`
+    assert graph.graph.has_edge(fid("helpers.py", "outer"), fid("helpers.py", "start"))
+    assert {fid("helpers.py", "ping"), fid("helpers.py", "pong")} <= graph.recursive
+    assert not graph.needs_walk(fid("helpers.py", "ping"))
+
+
+def test_recursive_helpers_terminate_and_still_find_the_hazard():
+    found = findings(FIXTURES / "helpers" / "hazard_recursive_purge_helper")
+    assert len(found) == 1
