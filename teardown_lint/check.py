@@ -14,7 +14,7 @@ from typing import Callable
 
 from .facts import Call, Eval, Ref, FileFacts, Function, If, Jump, Loc, Loop, Return, Try, With, Yield
 from .findings import Finding
-from .graph import CallGraph
+from .graph import CallGraph, ImportGraph
 from .lifecycle import FixtureDef, Lifecycle, fixture_key
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, fid
@@ -129,9 +129,17 @@ class Checker:
         self._ids = 0
         self._chains: dict[str, tuple[Work, ...]] = {}
         self._stack: list[str] = []
-        self.global_inline = frozenset(self.knowledge.inline_for(_all_module_evidence(index)))
+        self.imports = ImportGraph(index)
+        self._inline_by_file: dict[str, frozenset] = {}
         self.graph = CallGraph(index)
         self.builder_request = FixtureDef("request", None, type_name=self.knowledge.fixture_types.get("request", ""))
+
+    def inline_in_scope(self, path: str) -> frozenset:
+        """Families run inline by module-level settings the test's files can see."""
+        if path not in self._inline_by_file:
+            evidence = [e for p in self.imports.scope(path) for e in self.index.files[p].evidence]
+            self._inline_by_file[path] = frozenset(self.knowledge.inline_for(evidence))
+        return self._inline_by_file[path]
 
     def new_id(self) -> int:
         self._ids += 1
@@ -143,7 +151,8 @@ class Checker:
         self.lc = lc
         self.fixture_values: dict[str, Val] = {}
         self.request_val = self._plugin_value(self.builder_request)
-        state = State(inline=self.global_inline | frozenset(self.knowledge.inline_for(lc.evidence)),
+        self.file_inline = self.inline_in_scope(lc.path)
+        state = State(inline=self.file_inline | frozenset(self.knowledge.inline_for(lc.evidence)),
                       gates=frozenset(lc.gates))
         state = self._decorators(lc.facts, lc.decorators, state)
         for function_id in lc.module_setup + lc.class_setup:
@@ -466,7 +475,7 @@ class Checker:
             entry = self.index.function(fid(frame.facts.path, ref.attrs[0]))
             return self.index.function_val(*entry) if entry else UNKNOWN
         elif ref.root == "@mod":
-            return self.index.resolve_dotted(ref.attrs[0])
+            return self.index.resolve_dotted(ref.attrs[0], frame.facts.path)
         elif not ref.root:
             return UNKNOWN
         else:
@@ -706,7 +715,7 @@ class Checker:
                 # a job named by a string: a dotted path (`send_task("app.tasks.x")`) or a function
                 # name registered with the worker (`enqueue_job("crawl_site")`)
                 name = call.args[index].const[0]
-                val = self.index.resolve_dotted(name)
+                val = self.index.resolve_dotted(name, frame.facts.path)
                 return val if val.kind == "func" else self.index.function_named(name.rsplit(".", 1)[-1])
         if rule.target.startswith("kw:"):
             arg = call.kw(rule.target[3:])
@@ -716,16 +725,17 @@ class Checker:
 
     def chain(self, function_id: str) -> tuple[Work, ...]:
         """Work a job's own function leaves pending: jobs it starts that nothing in it waits for."""
-        if function_id in self._chains:
-            return self._chains[function_id]
-        self._chains[function_id] = ()
+        key = (function_id, self.file_inline)
+        if key in self._chains:
+            return self._chains[key]
+        self._chains[key] = ()
         entry = self.index.function(function_id)
         if entry is None:
             return ()
         frame = Frame(entry[0], entry[1], kind="job")
-        out = self.walk_function(frame, State(inline=self.global_inline), {})
+        out = self.walk_function(frame, State(inline=self.file_inline), {})
         result = tuple(sorted(out.pending, key=lambda w: w.id)) if out is not None else ()
-        self._chains[function_id] = result
+        self._chains[key] = result
         return result
 
     def covered(self, rule: Rule, call: Call, receiver: Val, state: State, frame: Frame) -> frozenset:
@@ -768,7 +778,7 @@ class Checker:
             dotted = call.args[0].const[0]
             targets.add(dotted)
             # the patched object's own path, not the library type it shares with its siblings
-            targets.update(n for n in self.index.resolve_dotted(dotted).names[:1] if n != "?")
+            targets.update(n for n in self.index.resolve_dotted(dotted, frame.facts.path).names[:1] if n != "?")
         elif len(call.args) >= 2 and call.args[0].ref is not None and call.args[1].const:
             owner = self.eval_ref(call.args[0].ref, state, frame)
             attr = call.args[1].const[0]
@@ -849,8 +859,3 @@ def _deleted(rule: Rule, call: Call, receiver: Val) -> str:
 
 def _truthy_evidence(function: Function) -> bool:
     return any(const and const[0] for _, const in function.evidence)
-
-
-def _all_module_evidence(index: Index):
-    for facts in index.files.values():
-        yield from facts.evidence

@@ -43,21 +43,54 @@ class SourceFile:
     aliases: tuple[str, ...]  # other dotted names the same file is imported by
 
 
+class Modules:
+    """Dotted name -> the files known by it. Where several are (two `conftest`, `app.tasks` in two
+    sub-projects of a monorepo), the one nearest the importing file wins."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, list] = {}
+
+    def add(self, name: str, item, path: str) -> None:
+        entries = self._by_name.setdefault(name, [])
+        if all(existing is not item for existing, _ in entries):
+            entries.append((item, path))
+
+    def get(self, name: str, near: str = ""):
+        entries = self._by_name.get(name)
+        if not entries:
+            return None
+        if len(entries) == 1 or not near:
+            return entries[0][0]
+        return max(entries, key=lambda entry: _shared_dirs(entry[1], near))[0]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._by_name
+
+
+def _shared_dirs(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a.split("/")[:-1], b.split("/")[:-1]):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
 @dataclass
 class Project:
     root: Path
     files: dict[str, SourceFile] = field(default_factory=dict)  # relative path -> file
-    by_module: dict[str, SourceFile] = field(default_factory=dict)  # every alias -> file
+    by_module: Modules = field(default_factory=Modules)  # every alias -> files
 
-    def resolve_module(self, dotted: str) -> SourceFile | None:
-        """The file a dotted name refers to, or the module that defines its prefix."""
-        return self.by_module.get(dotted)
+    def resolve_module(self, dotted: str, near: str = "") -> SourceFile | None:
+        """The file a dotted name refers to, as imported from the file at `near`."""
+        return self.by_module.get(dotted, near)
 
-    def module_of(self, dotted: str) -> tuple[SourceFile, str] | None:
+    def module_of(self, dotted: str, near: str = "") -> tuple[SourceFile, str] | None:
         """Split `pkg.mod.attr.attr` into the longest module prefix and the rest."""
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
-            found = self.by_module.get(".".join(parts[:cut]))
+            found = self.by_module.get(".".join(parts[:cut]), near)
             if found is not None:
                 return found, ".".join(parts[cut:])
         return None
@@ -148,10 +181,10 @@ def list_project(config: Config) -> Project:
             project.files[rel] = source
     # Canonical names first, then aliases from the most specific (longest) down.
     for source in project.files.values():
-        project.by_module.setdefault(source.module, source)
+        project.by_module.add(source.module, source, source.relative)
     for source in sorted(project.files.values(), key=lambda s: -len(s.relative.split("/"))):
         for alias in source.aliases:
-            project.by_module.setdefault(alias, source)
+            project.by_module.add(alias, source, source.relative)
     return project
 
 

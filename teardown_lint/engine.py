@@ -11,6 +11,7 @@ from .config import Config
 from .extract import extract
 from .facts import FileFacts
 from .findings import Finding
+from .graph import _imports as imported_modules
 from .lifecycle import Builder
 from .project import Index
 
@@ -34,19 +35,6 @@ def read_facts(source: discover.SourceFile) -> FileFacts:
     return extract(data, source.relative, source.module, source.is_package)
 
 
-def imported_modules(facts: FileFacts) -> set[str]:
-    from .project import evals_of
-
-    names = {qualified for _, qualified in facts.imports} | set(facts.star_imports)
-    for function in facts.functions:
-        for ev in evals_of(function.body):
-            for bind in ev.binds:
-                for ref in bind.values:
-                    if ref.root == "@mod":
-                        names.add(ref.attrs[0])
-    return names
-
-
 def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = None) -> Result:
     knowledge = knowledge or packs.load(config.calls)
     project = discover.list_project(config)
@@ -67,17 +55,13 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
         facts = read_facts(source)
         index.add(facts)
         for dotted in imported_modules(facts):
-            found = project.module_of(dotted)
+            found = project.module_of(dotted, source.relative)
             if found is not None and found[0].relative not in seen:
                 queue.append(found[0])
             # `import pkg.sub` also runs `pkg/__init__.py`; `from pkg import mod` names a module
-            sub = project.resolve_module(dotted)
+            sub = project.resolve_module(dotted, source.relative)
             if sub is not None and sub.relative not in seen:
                 queue.append(sub)
-        for plugin in facts.plugins:
-            found = project.resolve_module(plugin)
-            if found is not None and found.relative not in seen:
-                queue.append(found)
     index.build_call_tables()
     result = Result()
     target_paths = {t.relative for t in chosen}

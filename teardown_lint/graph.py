@@ -109,3 +109,65 @@ def _has_value_return(nodes) -> bool:
         if isinstance(node, With) and _has_value_return(node.body):
             return True
     return False
+
+
+class ImportGraph:
+    """Which project files a test file can see: what it and its conftest.py chain import,
+    transitively. Module-level settings (`app.conf.task_always_eager = True`) in those files, or
+    in a configuration module of the same project, apply to its tests; in a monorepo, another
+    sub-project's settings do not."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.graph = nx.DiGraph()
+        for path, facts in index.files.items():
+            self.graph.add_node(path)
+            for dotted in _imports(facts):
+                parts = dotted.split(".")
+                for cut in range(len(parts), 0, -1):
+                    target = index.modules.get(".".join(parts[:cut]), path)
+                    if target is not None:
+                        self.graph.add_edge(path, target.path)
+                        break
+        self._scopes: dict[str, frozenset[str]] = {}
+
+    def scope(self, path: str) -> frozenset[str]:
+        if path not in self._scopes:
+            starts = [path] + [c.relative for c in self.index.project.conftests_above(path)]
+            seen: set[str] = set()
+            for start in starts:
+                if start in self.graph:
+                    seen.add(start)
+                    seen.update(nx.descendants(self.graph, start))
+            config_files = [
+                p for p in self.index.files
+                if self.index.knowledge.is_config_file(p) and _is_below(path, _project_dir(self.index, p))
+            ]
+            self._scopes[path] = frozenset(seen | set(config_files))
+        return self._scopes[path]
+
+
+def _imports(facts) -> set[str]:
+    names = {qualified for _, qualified in facts.imports} | set(facts.star_imports) | set(facts.plugins)
+    for function in facts.functions:
+        for ev in evals_of(function.body):
+            for bind in ev.binds:
+                for ref in bind.values:
+                    if ref.root == "@mod":
+                        names.add(ref.attrs[0])
+    return names
+
+
+def _project_dir(index: Index, path: str) -> str:
+    """The sub-project a file belongs to: its nearest ancestor with a pyproject.toml, setup.cfg,
+    setup.py or .git (the project root when there is none)."""
+    parts = path.split("/")[:-1]
+    for cut in range(len(parts), 0, -1):
+        directory = index.project.root.joinpath(*parts[:cut])
+        if any((directory / marker).exists() for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
+            return "/".join(parts[:cut])
+    return ""
+
+
+def _is_below(path: str, directory: str) -> bool:
+    return not directory or path.startswith(directory.rstrip("/") + "/")

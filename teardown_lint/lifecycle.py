@@ -97,12 +97,12 @@ class Builder:
             for local, qualified in facts.imports:
                 if local in found:
                     continue
-                val = self.index.resolve_dotted(qualified)
+                val = self.index.resolve_dotted(qualified, facts.path)
                 fx = self._fixture_of_val(val)
                 if fx is not None:
                     found[local] = fx
             for star in facts.star_imports:
-                other = self.index.modules.get(star)
+                other = self.index.modules.get(star, facts.path)
                 if other is not None and other is not facts:
                     for name, fx in self.fixtures_in_module(other).items():
                         found.setdefault(name, fx)
@@ -151,7 +151,7 @@ class Builder:
             if conftest is not None and conftest is not facts:
                 tables.append(self.fixtures_in_module(conftest))
         for plugin in plugin_modules:
-            module = self.index.modules.get(plugin)
+            module = self.index.modules.get(plugin, facts.path)
             if module is not None:
                 tables.append(self.fixtures_in_module(module))
         return tables

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from .discover import Project
+from .discover import Modules, Project
 from .facts import Call, Class, Eval, FileFacts, Function, Ref
 from .packs import Knowledge
 
@@ -49,7 +49,7 @@ class Index:
     project: Project
     knowledge: Knowledge
     files: dict[str, FileFacts] = field(default_factory=dict)  # relative path -> facts
-    modules: dict[str, FileFacts] = field(default_factory=dict)  # every module alias -> facts
+    modules: Modules = field(default_factory=Modules)  # every module alias -> facts
     functions: dict[str, tuple[FileFacts, Function]] = field(default_factory=dict)
     classes: dict[str, tuple[FileFacts, Class]] = field(default_factory=dict)
     calls: dict[str, dict[int, Call]] = field(default_factory=dict)  # module -> call id -> call
@@ -62,7 +62,7 @@ class Index:
         self.files[facts.path] = facts
         source = self.project.files.get(facts.path)
         for alias in (facts.module, *(source.aliases if source else ())):
-            self.modules.setdefault(alias, facts)
+            self.modules.add(alias, facts, facts.path)
         for function in facts.functions:
             self.functions[fid(facts.path, function.qualname)] = (facts, function)
         for cls in facts.classes:
@@ -73,11 +73,12 @@ class Index:
     def module_val(self, facts: FileFacts) -> Val:
         return Val("module", (facts.module,), facts.path)
 
-    def resolve_dotted(self, dotted: str) -> Val:
-        """A qualified name: into the project where it points there, else an external name."""
+    def resolve_dotted(self, dotted: str, near: str = "") -> Val:
+        """A qualified name (as written in the file at `near`): into the project where it points
+        there, else an external name."""
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
-            facts = self.modules.get(".".join(parts[:cut]))
+            facts = self.modules.get(".".join(parts[:cut]), near)
             if facts is None:
                 continue
             val = self.module_val(facts)
@@ -115,9 +116,9 @@ class Index:
                 return replace(values[0], origin=f"global:{facts.module}.{name}")
         for local, qualified in facts.imports:
             if local == name:
-                return self.resolve_dotted(qualified)
+                return self.resolve_dotted(qualified, facts.path)
         for star in facts.star_imports:
-            other = self.modules.get(star)
+            other = self.modules.get(star, facts.path)
             if other is not None and other is not facts:
                 found = self.global_name(other, name)
                 if found is not None:
@@ -130,7 +131,7 @@ class Index:
             call = self.calls.get(facts.path, {}).get(ref.call)
             val = self.call_result_static(facts, call) if call is not None else UNKNOWN
         elif ref.root == "@mod":
-            return self.resolve_dotted(ref.attrs[0])
+            return self.resolve_dotted(ref.attrs[0], facts.path)
         elif ref.root == "@fn":
             entry = self.functions.get(fid(facts.path, ref.attrs[0]))
             return self.function_val(*entry) if entry else UNKNOWN
@@ -219,7 +220,7 @@ class Index:
             found = self.global_name(facts, attr) if facts is not None else None
             if found is not None:
                 return found
-            submodule = self.modules.get(f"{val.names[0]}.{attr}")
+            submodule = self.modules.get(f"{val.names[0]}.{attr}", val.ref)
             if submodule is not None:
                 return self.module_val(submodule)
             return Val("ext", (f"{val.names[0]}.{attr}",))

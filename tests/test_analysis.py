@@ -155,3 +155,33 @@ def test_call_graph_marks_helpers_that_can_matter(tmp_path):
 def test_recursive_helpers_terminate_and_still_find_the_hazard():
     found = findings(FIXTURES / "helpers" / "hazard_recursive_purge_helper")
     assert len(found) == 1
+
+
+def test_monorepo_sub_projects_keep_their_own_imports_and_settings(tmp_path):
+    """Two sub-projects with the same `app.tasks` and a settings module each: an eager setting in
+    one does not silence the other, and each test's import resolves inside its own sub-project."""
+    task = "from celery import shared_task\n\n@shared_task\ndef index(x):\n    pass\n"
+    test = """
+        import pytest
+        from app.tasks import index
+
+        @pytest.fixture
+        def course():
+            c = make()
+            yield c
+            c.delete()
+
+        def test_x(course):
+            index.delay(course.id)
+    """
+    root = write_tree(tmp_path / "mono", {
+        "eager/pyproject.toml": "[project]\nname = 'eager'\n",
+        "eager/settings.py": "CELERY_TASK_ALWAYS_EAGER = True\n",
+        "eager/app/tasks.py": task,
+        "eager/tests/test_x.py": test,
+        "live/pyproject.toml": "[project]\nname = 'live'\n",
+        "live/settings.py": "CELERY_TASK_ALWAYS_EAGER = False\n",
+        "live/app/tasks.py": task,
+        "live/tests/test_x.py": test,
+    })
+    assert [(f.path, f.loc.line) for f in findings(root)] == [("live/tests/test_x.py", 8)]
