@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, config as config_module, docs, packs, reporters
+from . import __version__, docs, packs, reporters
+from . import config as config_module
 from .engine import run
 
 FORMATS = ("full", "concise", "json")

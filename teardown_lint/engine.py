@@ -16,7 +16,6 @@ from .lifecycle import Builder
 from .project import Index
 
 
-
 @dataclass
 class Result:
     findings: list[Finding] = field(default_factory=list)

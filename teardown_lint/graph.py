@@ -12,7 +12,7 @@ import fnmatch
 
 import networkx as nx
 
-from .facts import Function, Jump, Return, Yield
+from .facts import Function, Return
 from .project import Index, evals_of, fid
 
 

@@ -264,7 +264,7 @@ def _module_binding(facts: FileFacts, name: str):
 
 
 def _walk_nodes(nodes):
-    from .facts import If, Loop, Return, Try, With, Yield, Jump
+    from .facts import If, Jump, Loop, Return, Try, With, Yield
 
     for node in nodes:
         if isinstance(node, Eval):
