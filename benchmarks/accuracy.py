@@ -1,4 +1,5 @@
-"""Precision and recall of TDL001 on the held-out corpus (benchmarks/accuracy/suites).
+"""Precision and recall of TDL001 on a held-out corpus (default benchmarks/accuracy/suites;
+pass another suites folder, such as benchmarks/holdout2/suites, as the argument).
 
 Each suite is a project written independently of the engine and of fixtures/, with inline
 `# error: TDL001` expectations; a finding counts as a true positive when its (file, line) is
@@ -17,7 +18,7 @@ from teardown_lint.testing import actual, expected  # noqa: E402
 
 
 def main() -> int:
-    root = Path(__file__).resolve().parent / "accuracy" / "suites"
+    root = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path(__file__).resolve().parent / "accuracy" / "suites"
     tp = fp = fn = 0
     started = time.perf_counter()
     for project in sorted(p for p in root.iterdir() if p.is_dir()):

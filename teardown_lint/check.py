@@ -122,7 +122,7 @@ class Checker(Walker):
     def implicit(self, lc: Lifecycle, state: State, what: str) -> None:
         pending = self.live(state)
         if pending:
-            self.report(lc.facts.path, lc.function.loc, None, what, pending, "implicit", frozenset())
+            self.report(lc.facts.path, lc.function.loc, None, what, pending, "implicit", frozenset(), state.waits)
 
     def call_function(self, function_id, state, kind, self_val=None, where="") -> State | None:
         entry = self.index.function(function_id)
@@ -167,10 +167,10 @@ class Checker(Walker):
             links = frozenset(_origins(receiver, self.arg_vals(call, state, frame)))
             what = _deleted(rule, call, receiver)
             delete = (frame.facts.path, call) if call.id >= 0 else None
-            self.report(anchor[0], anchor[1], delete, what, pending, frame.where or "teardown", links)
+            self.report(anchor[0], anchor[1], delete, what, pending, frame.where or "teardown", links, state.waits)
 
     def report(self, path: str, loc: Loc, delete, what: str, pending: list[Work], where: str,
-               links: frozenset) -> None:
+               links: frozenset, waits: frozenset = frozenset()) -> None:
         key = (path, loc.line, loc.col)
         finding = self.findings.get(key)
         if finding is None:
@@ -178,6 +178,8 @@ class Checker(Walker):
             self.findings[key] = finding
         for work in pending:
             finding.add_work(work, linked=bool(links & work.links))
+        if finding.near_miss is None:
+            finding.near_miss = _near_miss(finding.works[0], waits)
 
 
 def _deleted(rule: Rule, call: Call, receiver: Val) -> str:
@@ -199,3 +201,17 @@ def _deleted(rule: Rule, call: Call, receiver: Val) -> str:
 
 def _truthy_evidence(function: Function) -> bool:
     return any(const and const[0] for _, const in function.evidence)
+
+
+def _near_miss(work: Work, waits: frozenset):
+    """The wait that exists but does not cover `work`: on only some paths, or for other work."""
+    seen = sorted(waits, key=lambda w: (w.path, w.loc.line))
+    for wait in seen:
+        if work.id in wait.covered or (work.parent and work.parent in wait.covered):
+            if work.parent and work.id not in wait.covered:
+                return None  # a chain: the message already says why
+            return (wait, "covers it on some paths only")
+    for wait in seen:
+        if wait.covered:
+            return (wait, "waits for other work, not this one")
+    return None

@@ -25,6 +25,7 @@ class Finding:
     delete: tuple | None = None  # (path, loc, text) of the delete call when it is elsewhere
     works: list = field(default_factory=list)
     linked: bool = False
+    near_miss: tuple | None = None  # (Seen, why): the wait that exists but does not cover it
 
     def add_work(self, work, linked: bool) -> None:
         key = (work.path, work.loc, work.parent_job)
@@ -59,6 +60,9 @@ class Finding:
             lead += f" (started by `{first.parent_job}`, which the test's wait does not cover)"
         elif first.cancel_requested:
             lead += " (it is cancelled but never awaited)"
+        if self.near_miss is not None and not first.parent and not first.cancel_requested:
+            wait, why = self.near_miss
+            lead += f"; the wait `{_shorten(wait.text, 40)}` at {wait.path}:{wait.loc.line} {why}"
         more = len(self.works) - 1
         if more:
             lead += f", and {more} more job{'s' if more > 1 else ''}"
@@ -87,6 +91,9 @@ class Finding:
             elif work.through:
                 message += f" (through {' -> '.join(f'`{t}`' for t in work.through)})"
             out.append({"path": work.path, "line": work.loc.line, "column": work.loc.col, "message": message})
+        if self.near_miss is not None:
+            wait, why = self.near_miss
+            out.append({"path": wait.path, "line": wait.loc.line, "column": wait.loc.col, "message": f"this wait {why}"})
         if self.delete is not None:
             path, loc, text = self.delete
             if (path, loc.line) != (self.path, self.loc.line):

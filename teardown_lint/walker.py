@@ -65,6 +65,16 @@ class Registration:
     call: Call | None = field(default=None, compare=False)  # the registering call
 
 
+@dataclass(frozen=True)
+class Seen:
+    """A wait or cancel the walk went through, and the work it covered there."""
+
+    path: str
+    loc: Loc
+    text: str
+    covered: frozenset
+
+
 @dataclass
 class State:
     env: dict = field(default_factory=dict)
@@ -74,10 +84,11 @@ class State:
     patched: frozenset = frozenset()
     inline: frozenset = frozenset()
     gates: frozenset = frozenset()  # conditions in force, such as "commit" (on_commit callbacks run)
+    waits: frozenset = frozenset()  # waits and cancels seen: `Seen`, to explain why one does not cover
 
     def copy(self) -> "State":
         return State(dict(self.env), dict(self.attrs), self.pending, self.cleanups, self.patched, self.inline,
-                     self.gates)
+                     self.gates, self.waits)
 
 
 def join(states: list["State | None"]) -> "State | None":
@@ -92,6 +103,7 @@ def join(states: list["State | None"]) -> "State | None":
         out.patched = out.patched & other.patched
         out.inline = out.inline & other.inline
         out.gates = out.gates & other.gates
+        out.waits = out.waits | other.waits
         out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
         for table_name in ("env", "attrs"):
             mine, theirs = getattr(out, table_name), getattr(other, table_name)
@@ -473,9 +485,11 @@ class Walker:
             if rule.in_loop:
                 frame.polled += 1
             covered = self.covered(rule, call, receiver, state, frame)
+            state = state.copy()
+            if call.id >= 0:
+                state.waits = state.waits | {Seen(frame.facts.path, call.loc, call.text, frozenset(w.id for w in covered))}
             if not covered:
                 return state
-            state = state.copy()
             if effect == "cancel" and rule.then_wait:
                 state.pending = frozenset(
                     replace(w, cancel_requested=True) if w in covered else w for w in state.pending

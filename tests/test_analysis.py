@@ -185,3 +185,11 @@ def test_monorepo_sub_projects_keep_their_own_imports_and_settings(tmp_path):
         "live/tests/test_x.py": test,
     })
     assert [(f.path, f.loc.line) for f in findings(root)] == [("live/tests/test_x.py", 8)]
+
+
+def test_message_says_why_an_existing_wait_does_not_cover_the_work():
+    (other,) = findings(FIXTURES / "paths" / "hazard_second_handle_not_waited")
+    assert "`r1.get(timeout=30)`" in other.message and "waits for other work" in other.message
+    assert any(r["message"] == "this wait waits for other work, not this one" for r in other.related())
+    (branch,) = findings(FIXTURES / "paths" / "hazard_wait_in_one_branch")
+    assert "covers it on some paths only" in branch.message
