@@ -105,6 +105,7 @@ class _Ctx:
     subst: dict = field(default_factory=dict)  # comprehension variable -> refs it iterates over
     local_defs: dict = field(default_factory=dict)
     stmt: Loc | None = None
+    names: set | None = None  # while summarising an argument: the names it uses
 
 
 class _Builder:
@@ -441,7 +442,8 @@ class _Builder:
             orelse = self.block(_statements(node.orelse.body), ctx, class_name)
         else:
             orelse = ()
-        return If(test, (body, orelse), loc)
+        guard, empty_arm = _guard(node.test, ctx)
+        return If(test, (body, orelse), loc, guard, empty_arm)
 
     def loop(self, node: cst.For | cst.While, ctx: _Ctx, class_name) -> Loop:
         loc = ctx.stmt
@@ -501,6 +503,8 @@ class _Builder:
         if expr is None:
             return ()
         if isinstance(expr, cst.Name):
+            if ctx.names is not None:
+                ctx.names.add(expr.value)
             if expr.value in ctx.subst:
                 return ctx.subst[expr.value]
             return (Ref(expr.value),)
@@ -629,7 +633,14 @@ class _Builder:
     def arg(self, arg: cst.Arg, ctx: _Ctx, calls: list[Call]) -> Arg:
         expr = arg.value
         before = len(calls)
-        refs = self.value(expr, ctx, calls)
+        outer_sink, ctx.names = ctx.names, set()
+        try:
+            refs = self.value(expr, ctx, calls)
+            names = ctx.names
+        finally:
+            if outer_sink is not None:
+                outer_sink |= ctx.names
+            ctx.names = outer_sink
         const = _const(expr)
         text = _leading_text(expr)
         if text is None and isinstance(expr, cst.Name) and expr.value in ctx.consts:
@@ -645,7 +656,7 @@ class _Builder:
             ref=refs[0] if len(refs) == 1 else None,
             const=const,
             text=text,
-            names=tuple(sorted(_names(expr))),
+            names=tuple(sorted(names)),
             elems=elems,
             starred=arg.star == "*",
             source=self.text(loc),
@@ -736,31 +747,39 @@ def _strings(node) -> list[str]:
     return []
 
 
+def _guard(test, ctx: _Ctx) -> tuple[Ref | None, int]:
+    """`if x is not None` (x is None on the else arm, 1), `if x is None` / `if not x` (arm 0),
+    `if x` (arm 1): which variable the test checks for None, and on which arm it is None."""
+    negate = False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test, negate = test.expression, True
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        if isinstance(target.comparator, cst.Name) and target.comparator.value == "None":
+            if isinstance(target.operator, cst.IsNot):
+                none_arm = 1
+            elif isinstance(target.operator, cst.Is):
+                none_arm = 0
+            else:
+                return None, -1
+            test = test.left
+        else:
+            return None, -1
+    else:
+        none_arm = 1
+    dotted = _dotted(test)
+    if not dotted or dotted.split(".")[0] in ctx.subst:
+        return None, -1
+    root, *attrs = dotted.split(".")
+    return Ref(root, tuple(attrs)), (1 - none_arm if negate else none_arm)
+
+
 def _subscript_key(node: cst.Subscript) -> str | None:
     if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
         const = _const(node.slice[0].slice.value)
         if const is not None and isinstance(const[0], str):
             return const[0]
     return None
-
-
-def _names(node) -> set[str]:
-    names: set[str] = set()
-
-    class _Collect(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            names.add(n.value)
-
-        def visit_Attribute(self, n: cst.Attribute) -> bool:
-            n.value.visit(self)
-            return False
-
-    if isinstance(node, cst.Name):
-        return {node.value}
-    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
-        return names
-    node.visit(_Collect())
-    return names
 
 
 def _target_names(node) -> list[str]:

@@ -94,6 +94,8 @@ class If:
     test: Eval
     arms: tuple[tuple["Node", ...], ...]  # the else arm is always present (maybe empty)
     loc: Loc
+    guard: Ref | None = None  # `if x is not None:` / `if x:` / `if not x:` / `if x is None:`
+    empty_arm: int = -1  # the arm on which `guard` is None (or falsy)
 
 
 @dataclass(frozen=True, slots=True)

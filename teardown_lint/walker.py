@@ -47,6 +47,7 @@ class Work:
     job_ref: str = ""  # its function id
     hint: str = ""  # how to wait for it (from the pack)
     via: int = 0  # the queue/executor object it went through
+    owner: int = 0  # the object whose method started it (`self` there)
     parent: int = 0  # for a job started by another job
     parent_job: str = ""
     through: tuple[str, ...] = ()  # helpers the enqueue was reached through
@@ -116,6 +117,11 @@ def join(states: list["State | None"]) -> "State | None":
 
 
 def _merge(a: Val, b: Val) -> Val:
+    # `threads = []` on one path and the appended Thread on another: keep what is known
+    if not a.known and b.known:
+        a, b = b, a
+    if not b.known:
+        return replace(a, handles=a.handles | b.handles)
     return replace(
         a,
         handles=a.handles | b.handles,
@@ -139,6 +145,7 @@ class Frame:
     polled: int = 0
     owner: str = "test"  # who registered cleanups belong to
     where: str = ""  # "fixture `course`", for messages
+    self_obj: int = 0  # identity of `self` in a method
     through: tuple[str, ...] = ()
 
 
@@ -188,6 +195,7 @@ class Walker:
             params = list(function.params)
             if self_val is not None and params and function.class_name is not None:
                 state.env[params[0].name] = self_val
+                frame.self_obj = self_val.obj
                 params = params[1:]
             plain = [p for p in params if p.kind == "positional"]
             for param, val in zip(plain, positional):
@@ -226,7 +234,13 @@ class Walker:
             return self.eval(node, state, frame)
         if isinstance(node, If):
             state = self.eval(node.test, state, frame)
-            return join([self.block(arm, state.copy(), frame) for arm in node.arms])
+            arms = []
+            for number, arm in enumerate(node.arms):
+                entry = state.copy()
+                if number == node.empty_arm and node.guard is not None:
+                    entry.pending = entry.pending - self.held_by(self.eval_ref(node.guard, state, frame), state)
+                arms.append(self.block(arm, entry, frame))
+            return join(arms)
         if isinstance(node, Loop):
             return self.loop(node, state, frame)
         if isinstance(node, Try):
@@ -261,6 +275,15 @@ class Walker:
             return None
         return state
 
+    def held_by(self, val: Val, state: State) -> frozenset:
+        """Work a value stands for: its handles, work started through it (a queue, an
+        executor), or by its methods. On a path where the value is None, none of it exists."""
+        if not val.handles and not val.obj:
+            return frozenset()
+        return frozenset(
+            w for w in state.pending if w.id in val.handles or (val.obj and val.obj in (w.via, w.owner))
+        )
+
     def bound_value(self, ev: Eval, state: State, frame: Frame) -> Val:
         for bind in ev.binds:
             if bind.target == "<value>":
@@ -287,8 +310,11 @@ class Walker:
         if body_end is not None and node.head.binds:
             # `for r in results: r.get()`: a loop that waits on each element of a container of
             # handles has no path on which those handles stay pending (an empty container has none).
-            held = self.values_of(node.head.binds[0].values, state, frame).handles
-            done = {w for w in state.pending if w.id in held and w not in body_end.pending}
+            held = self.values_of(node.head.binds[0].values, state, frame)
+            done = {
+                w for w in state.pending
+                if (w.id in held.handles or (w.via and w.via == held.obj)) and w not in body_end.pending
+            }
             if done:
                 skipped = state.copy()
                 skipped.pending = state.pending - done
@@ -574,6 +600,7 @@ class Walker:
             job_ref=job_val.ref if job_val.kind == "func" else "",
             hint=rule.hint,
             via=receiver.obj,
+            owner=frame.self_obj,
             through=frame.through,
             links=frozenset(_origins(UNKNOWN, args)),
         )
