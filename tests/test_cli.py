@@ -755,3 +755,21 @@ def test_python_dash_m(make_project):
     payload = json.loads(proc.stdout)
     check_json_shape(payload)
     assert [(f["rule"], f["path"]) for f in payload["findings"]] == [("TDL001", "tests/test_courses.py")]
+
+
+@pytest.mark.parametrize(
+    "gitignore, exit_code",
+    [
+        ("tests/\n", 0),  # the whole directory
+        ("test_*.py\n", 0),  # a bare glob matches in any directory
+        ("/test_courses.py\n", 1),  # anchored at the root: tests/test_courses.py is kept
+        ("tests/*.py\n!tests/test_courses.py\n", 1),  # a negation re-includes
+        ("build/\n", 1),
+    ],
+)
+def test_gitignore_is_honoured(make_project, run, gitignore, exit_code):
+    root = make_project(hazard_files())
+    (root / ".gitignore").write_text(gitignore, encoding="utf-8")
+    pyproject(root, "[tool.teardown-lint]")
+    result = run(root, "check", "-f", "concise")
+    assert result.exit_code == exit_code, result.output
