@@ -526,6 +526,8 @@ class _Builder:
             return refs
         if isinstance(expr, cst.Lambda):
             return (Ref("@fn", (self.lambda_(expr, ctx),)),)
+        if isinstance(expr, (cst.List, cst.Dict)) and not expr.elements:
+            return (Ref("@new"),)  # an empty container, filled later (`results.append(job)`)
         if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
             out: list[Ref] = []
             for element in expr.elements:

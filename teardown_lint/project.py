@@ -109,11 +109,12 @@ class Index:
         for cls in facts.classes:
             if cls.qualname == name:
                 return self.class_val(facts, cls)
-        bound = _module_binding(facts, name)
-        if bound is not None:
-            values = [self.eval_static(facts, ref, bound[1]) for ref in bound[0].values]
-            if values:
-                return replace(values[0], origin=f"global:{facts.module}.{name}")
+        # `broker = InMemoryBroker()` under `if TESTING:` and another broker under `else:`: the
+        # first binding whose value is known stands for the name.
+        values = [self.eval_static(facts, ref, ev) for bind, ev in _module_bindings(facts, name) for ref in bind.values]
+        if values:
+            known = [v for v in values if v.known] or values
+            return replace(known[0], origin=f"global:{facts.module}.{name}")
         for local, qualified in facts.imports:
             if local == name:
                 return self.resolve_dotted(qualified, facts.path)
@@ -253,14 +254,9 @@ class Index:
             self.calls[facts.path] = table
 
 
-def _module_binding(facts: FileFacts, name: str):
-    found = None
-    for node in facts.body:
-        if isinstance(node, Eval):
-            for bind in node.binds:
-                if bind.target == name:
-                    found = (bind, node)
-    return found
+def _module_bindings(facts: FileFacts, name: str):
+    """Module-level assignments to `name`, those under `if`/`try` included, in source order."""
+    return [(bind, ev) for ev in _walk_nodes(facts.body) for bind in ev.binds if bind.target == name]
 
 
 def _walk_nodes(nodes):

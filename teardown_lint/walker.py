@@ -86,10 +86,11 @@ class State:
     inline: frozenset = frozenset()
     gates: frozenset = frozenset()  # conditions in force, such as "commit" (on_commit callbacks run)
     waits: frozenset = frozenset()  # waits and cancels seen: `Seen`, to explain why one does not cover
+    heap: dict = field(default_factory=dict)  # container object id -> what was put in it (joined)
 
     def copy(self) -> "State":
         return State(dict(self.env), dict(self.attrs), self.pending, self.cleanups, self.patched, self.inline,
-                     self.gates, self.waits)
+                     self.gates, self.waits, dict(self.heap))
 
 
 def join(states: list["State | None"]) -> "State | None":
@@ -105,6 +106,8 @@ def join(states: list["State | None"]) -> "State | None":
         out.inline = out.inline & other.inline
         out.gates = out.gates & other.gates
         out.waits = out.waits | other.waits
+        for obj, held in other.heap.items():
+            out.heap[obj] = join_vals([out.heap[obj], held]) if obj in out.heap else held
         out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
         for table_name in ("env", "attrs"):
             mine, theirs = getattr(out, table_name), getattr(other, table_name)
@@ -396,6 +399,8 @@ class Walker:
             return self.index.function_val(*entry) if entry else UNKNOWN
         elif ref.root == "@mod":
             return self.index.resolve_dotted(ref.attrs[0], frame.facts.path)
+        elif ref.root == "@new":
+            return Val("ext", ("?",), obj=self.new_id())  # `[]`, `{}`: a new container, typed by its elements
         elif not ref.root:
             return UNKNOWN
         else:
@@ -407,6 +412,9 @@ class Walker:
                 val = state.env[ref.root]
             else:
                 val = self._name(ref.root, frame)
+        if val.obj and val.obj in state.heap and not attrs:
+            # a container shared between frames (a fixture's list a test appends to)
+            val = replace(join_vals([val, state.heap[val.obj]]), obj=val.obj)
         for attr in attrs:
             val = self.index.member(val, attr)
         return val
@@ -475,7 +483,11 @@ class Walker:
             # `results.append(job)`, `self.pending.append(job)`: the container now holds it too
             table, key = (state.env, func.root) if len(func.attrs) == 1 else (state.attrs, _attr_key(func.root, func.attrs[0]))
             if key in table:
-                table[key] = join_vals([table[key], *self.arg_vals(call, state, frame)[0]])
+                container = table[key]
+                added = self.arg_vals(call, state, frame)[0]
+                if container.obj:
+                    state.heap[container.obj] = join_vals([state.heap.get(container.obj, UNKNOWN), *added])
+                table[key] = join_vals([container, *added])
         return state
 
     def _super(self, frame: Frame, state: State) -> Val:
@@ -720,7 +732,11 @@ def join_vals(vals: list[Val]) -> Val:
     out = vals[0]
     for other in vals[1:]:
         if other != out:
-            out = _merge(out, other) if out.known else replace(other, handles=other.handles | out.handles)
+            if out.known:
+                out = _merge(out, other)
+            else:
+                # an untyped container takes its elements' type and keeps its own identity
+                out = replace(other, handles=other.handles | out.handles, obj=out.obj or other.obj)
     return out
 
 
