@@ -8,10 +8,13 @@ by scope, each fixture after the fixtures it requests.
 
 from __future__ import annotations
 
+import configparser
 import fnmatch
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .facts import Call, Class, Eval, FileFacts, Function
+from .packs import tomllib
 from .project import Index, Val, fid
 
 SCOPES = {"session": 0, "package": 1, "module": 2, "class": 3, "function": 4}
@@ -55,17 +58,49 @@ class Lifecycle:
 
 
 @dataclass
-class _Settings:
+class PytestSettings:
+    """What pytest collects: `python_files`, `python_classes`, `python_functions` (its defaults,
+    or the project's `[tool.pytest.ini_options]` / pytest.ini / tox.ini / setup.cfg)."""
+
     python_files: tuple[str, ...] = ("test_*.py", "*_test.py")
     python_classes: tuple[str, ...] = ("Test",)
     python_functions: tuple[str, ...] = ("test",)
 
+    @classmethod
+    def read(cls, root: Path) -> "PytestSettings":
+        found: dict[str, list[str]] = {}
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                table = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+                options = table.get("tool", {}).get("pytest", {}).get("ini_options", {})
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                options = {}
+            for key in ("python_files", "python_classes", "python_functions"):
+                value = options.get(key)
+                if value:
+                    found[key] = value.split() if isinstance(value, str) else [str(v) for v in value]
+        for name, section in (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+            path = root / name
+            if found or not path.is_file():
+                continue
+            parser = configparser.ConfigParser(interpolation=None)
+            try:
+                parser.read(path, encoding="utf-8")
+            except (configparser.Error, UnicodeDecodeError):
+                continue
+            if parser.has_section(section):
+                for key in ("python_files", "python_classes", "python_functions"):
+                    if parser.has_option(section, key):
+                        found[key] = parser.get(section, key).split()
+        return cls(**{key: tuple(value) for key, value in found.items()})
+
 
 class Builder:
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, settings: PytestSettings | None = None) -> None:
         self.index = index
         self.knowledge = index.knowledge
-        self.settings = _Settings()
+        self.settings = settings or PytestSettings.read(index.project.root)
         self._fixtures: dict[str, dict[str, FixtureDef]] = {}  # module or class id -> name -> def
 
     # ---- fixtures -----------------------------------------------------------------------------

@@ -570,3 +570,13 @@ def test_only_test_files_and_test_names(tmp_path):
         },
     )
     assert sorted(lifecycles(root)) == ["tests/checks_test.py::test_suffix_file", "tests/test_names.py::test_real"]
+
+
+def test_pytest_collection_settings_are_read(tmp_path):
+    """`python_files`/`python_functions` from `[tool.pytest.ini_options]` decide what is a test."""
+    root = write_tree(tmp_path / "custom", {
+        "pyproject.toml": '[tool.pytest.ini_options]\npython_files = ["check_*.py"]\npython_functions = "should_"\n',
+        "check_courses.py": "def should_enqueue():\n    pass\n\ndef test_not_collected():\n    pass\n",
+        "test_ignored.py": "def should_not_be_seen():\n    pass\n",
+    })
+    assert sorted(lifecycles(root)) == ["check_courses.py::should_enqueue"]
