@@ -76,6 +76,9 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
     color = _color()
     text = reporters.FORMATS[output_format](_relative(result, cfg.root), color=color)
     click.echo(text)
+    if result.internal_errors:
+        click.echo("error: teardown-lint hit an internal error (listed above); please report it", err=True)
+        return 2
     if result.findings and not exit_zero:
         return 1
     return 0

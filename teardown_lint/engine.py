@@ -23,6 +23,7 @@ class Result:
     files_checked: int = 0
     tests: int = 0
     suppressed: int = 0
+    internal_errors: int = 0  # analysis bugs, listed in `errors`; the run exits 2
     sources: dict = field(default_factory=dict)  # path -> source lines, for reporters
 
 
@@ -75,9 +76,19 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
         if facts is None:
             continue
         result.files_checked += 1
-        for lc in builder.lifecycles(facts):
+        try:
+            lifecycles = builder.lifecycles(facts)
+        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
+            result.errors.append({"path": path, "message": f"internal error: {exc!r}"})
+            result.internal_errors += 1
+            continue
+        for lc in lifecycles:
             result.tests += 1
-            checker.run(lc)
+            try:
+                checker.run(lc)
+            except Exception as exc:  # noqa: BLE001 - report it, check the other tests
+                result.errors.append({"path": path, "message": f"internal error in {lc.node_id}: {exc!r}"})
+                result.internal_errors += 1
     for finding in sorted(checker.findings.values(), key=Finding.sort_key):
         if not config.enabled(finding.rule, finding.path):
             continue

@@ -131,11 +131,15 @@ class Index:
         if ref.call >= 0:
             call = self.calls.get(facts.path, {}).get(ref.call)
             val = self.call_result_static(facts, call) if call is not None else UNKNOWN
-        elif ref.root == "@mod":
-            return self.resolve_dotted(ref.attrs[0], facts.path)
-        elif ref.root == "@fn":
-            entry = self.functions.get(fid(facts.path, ref.attrs[0]))
-            return self.function_val(*entry) if entry else UNKNOWN
+        elif ref.root in ("@mod", "@fn") and ref.attrs:
+            if ref.root == "@mod":
+                val = self.resolve_dotted(ref.attrs[0], facts.path)
+            else:
+                entry = self.functions.get(fid(facts.path, ref.attrs[0]))
+                val = self.function_val(*entry) if entry else UNKNOWN
+            for attr in ref.attrs[1:]:
+                val = self.member(val, attr)
+            return val
         elif ref.root:
             val = self.global_name(facts, ref.root) or Val("ext", (ref.root,))
         else:

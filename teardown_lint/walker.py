@@ -394,11 +394,15 @@ class Walker:
         if ref.call >= 0:
             val = frame.values.get(ref.call, UNKNOWN)
             attrs = ref.attrs
-        elif ref.root == "@fn":
-            entry = self.index.function(fid(frame.facts.path, ref.attrs[0]))
-            return self.index.function_val(*entry) if entry else UNKNOWN
-        elif ref.root == "@mod":
-            return self.index.resolve_dotted(ref.attrs[0], frame.facts.path)
+        elif ref.root in ("@fn", "@mod"):
+            if not ref.attrs:
+                return UNKNOWN
+            if ref.root == "@fn":
+                entry = self.index.function(fid(frame.facts.path, ref.attrs[0]))
+                val = self.index.function_val(*entry) if entry else UNKNOWN
+            else:
+                val = self.index.resolve_dotted(ref.attrs[0], frame.facts.path)
+            attrs = ref.attrs[1:]
         elif ref.root == "@new":
             return Val("ext", ("?",), obj=self.new_id())  # `[]`, `{}`: a new container, typed by its elements
         elif not ref.root:
@@ -437,7 +441,10 @@ class Walker:
         if call.synthetic == "decorator":
             return state
         func = call.func
-        receiver = self.eval_ref(type(func)(func.root, func.attrs[:-1], func.call), state, frame) if func.attrs else None
+        # `@fn`/`@mod` references carry their target in the first attribute: not a receiver
+        own = 1 if func.root.startswith("@") else 0
+        has_receiver = len(func.attrs) > own
+        receiver = self.eval_ref(Ref(func.root, func.attrs[:-1], func.call), state, frame) if has_receiver else None
         callee = self.index.member(receiver, func.attrs[-1]) if receiver is not None else self.eval_ref(func, state, frame)
         if receiver is not None and callee.bound is None:
             callee = replace(callee, bound=receiver)

@@ -3,6 +3,7 @@ single-file runs that must still read configuration modules."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -193,3 +194,47 @@ def test_message_says_why_an_existing_wait_does_not_cover_the_work():
     assert any(r["message"] == "this wait waits for other work, not this one" for r in other.related())
     (branch,) = findings(FIXTURES / "paths" / "hazard_wait_in_one_branch")
     assert "covers it on some paths only" in branch.message
+
+
+def test_calling_a_lambda_or_nested_function_value_directly(tmp_path):
+    """Regression (seen in Django's own tests): `(lambda: ...)()` crashed the walker."""
+    root = write_tree(tmp_path / "lam", {
+        "tests/test_x.py": """
+            import shutil
+            import threading
+
+            def test_x(tmp_path):
+                (lambda: 1)()
+                start = lambda: threading.Thread(target=print).start()
+                start()
+                try:
+                    pass
+                finally:
+                    shutil.rmtree(tmp_path)
+        """,
+    })
+    (finding,) = findings(root)
+    assert finding.loc.line == 11
+
+
+def test_an_internal_error_in_one_test_is_reported_and_the_rest_is_checked(tmp_path, monkeypatch):
+    from teardown_lint import check
+
+    root = write_tree(tmp_path / "boom", {
+        "tests/test_a.py": "import shutil, threading\n\ndef test_a(tmp_path):\n    try:\n        threading.Thread(target=print).start()\n    finally:\n        shutil.rmtree(tmp_path)\n",
+        "tests/test_b.py": "def test_b():\n    pass\n",
+    })
+    original = check.Checker.run
+
+    def run(self, lc):
+        if lc.node_id.endswith("test_b"):
+            raise RuntimeError("boom")
+        return original(self, lc)
+
+    monkeypatch.setattr(check.Checker, "run", run)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "-f", "json"])
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert [f["path"] for f in payload["findings"]] == ["tests/test_a.py"]
+    assert payload["errors"][0]["path"] == "tests/test_b.py" and "boom" in payload["errors"][0]["message"]
