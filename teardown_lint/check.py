@@ -50,7 +50,7 @@ class Checker(Walker):
             state = self.call_function(function_id, state, kind="fixture") or state
         state = self.fixtures(lc, 0, state) or state
         for function_id in lc.class_teardown + lc.module_teardown:
-            state = self.call_function(function_id, state, kind="teardown", where="class teardown") or state
+            state = self.call_function(function_id, state, kind="teardown") or state
         state = self.run_cleanups(state, "class")
 
     def fixtures(self, lc: Lifecycle, i: int, state: State) -> State | None:
@@ -113,7 +113,7 @@ class Checker(Walker):
         out = self.walk_function(frame, state, args, self_val=self_val)
         state = out if out is not None else state
         for function_id in lc.teardown:
-            state = self.call_function(function_id, state, kind="teardown", self_val=self_val, where="`tearDown`") or state
+            state = self.call_function(function_id, state, kind="teardown", self_val=self_val) or state
         state = self.run_cleanups(state, "test")
         if lc.implicit_delete:
             self.implicit(lc, state, lc.implicit_delete)
@@ -190,7 +190,8 @@ def _deleted(rule: Rule, call: Call, receiver: Val) -> str:
         return f"`{receiver.origin.split(':', 1)[1]}`"
     if call.args and (rule.what == "arg0" or (rule.what == "" and receiver.kind in ("ext", "module") and not receiver.known)):
         return f"`{call.args[0].source}`"
-    method = call.func.attrs[-1] if call.func.attrs else ""
+    callee_text = call.text.split("(", 1)[0]
+    method = call.func.attrs[-1] if call.func.attrs else (callee_text.rsplit(".", 1)[-1] if "." in callee_text else "")
     cut = call.text.rfind(f".{method}(") if method else -1
     if cut > 0:
         return f"`{call.text[:cut]}`"  # `supabase.table("courses")`, `Course.objects.filter(…)`

@@ -85,9 +85,9 @@ class Finding:
     def related(self) -> list[dict]:
         out = []
         for work in self.works:
-            message = f"{work.label} enqueued here"
+            message = f"{work.label} started here"
             if work.parent:
-                message = f"{work.label} enqueued here by job `{work.parent_job}`"
+                message = f"{work.label} started here by job `{work.parent_job}`"
             elif work.through:
                 message += f" (through {' -> '.join(f'`{t}`' for t in work.through)})"
             out.append({"path": work.path, "line": work.loc.line, "column": work.loc.col, "message": message})

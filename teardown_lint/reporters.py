@@ -13,11 +13,12 @@ def full(result: Result, color: bool = False) -> str:
     for finding in result.findings:
         loc = finding.loc
         out.append(f"{_bold(finding.path, color)}:{loc.line}:{loc.col}: {_red(finding.rule, color)} {finding.message}")
-        label = "deleted here" if finding.where == "implicit" else "deleted here"
         if finding.where == "implicit":
             label = f"after this test the framework deletes {finding.what}"
-        elif finding.where:
-            label += f", in the teardown of {finding.where}" if finding.where.startswith("fixture") else f", in {finding.where}"
+        elif finding.where.startswith("fixture"):
+            label = f"deleted here, in the teardown of {finding.where}"
+        else:
+            label = f"deleted here, in {finding.where}" if finding.where else "deleted here"
         out += _snippet(result, finding.path, loc.line, loc.col, loc.end_col if loc.end_line == loc.line else None, "^", label)
         for related in finding.related():
             out.append(f"  ::: {related['path']}:{related['line']}:{related['column']}")
@@ -30,7 +31,7 @@ def full(result: Result, color: bool = False) -> str:
 
 def _related_label(finding, related) -> str:
     message = related["message"]
-    if message.endswith("enqueued here") or "enqueued here" in message:
+    if "started here" in message:
         return message + "; nothing waits for it before the delete"
     return message
 
