@@ -15,7 +15,7 @@ from .graph import ImportGraph
 from .lifecycle import FixtureDef, Lifecycle, fixture_key
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, fid
-from .walker import Frame, State, Walker, Work, _origins, join_vals
+from .walker import WALK_BUDGET, Frame, State, Walker, Work, _origins, join_vals
 
 CODE = "TDL001"
 NAME = "delete-before-drain"
@@ -40,6 +40,7 @@ class Checker(Walker):
 
     def run(self, lc: Lifecycle) -> None:
         self.lc = lc
+        self.budget = WALK_BUDGET
         self.fixture_values: dict[str, Val] = {}
         self.request_val = self._plugin_value(self.builder_request)
         self.file_inline = self.inline_in_scope(lc.path)

@@ -12,7 +12,7 @@ import fnmatch
 
 import networkx as nx
 
-from .facts import Function, Return
+from .facts import Function
 from .project import Index, evals_of, fid
 
 
@@ -22,6 +22,8 @@ def last_segments(index: Index) -> tuple[set[str], list[str]]:
     exact = {name.rsplit(".", 1)[-1] for name in knowledge.exact}
     exact.update(key for key in knowledge.globs if key != "*")
     exact.update({"__call__", "__exit__", "__aexit__", "__await__"})
+    # calls whose result a pack types (`create_pool()`, `get_queue()`): their callers must be walked
+    exact.update(name.rsplit(".", 1)[-1] for name in knowledge.returns)
     globs = sorted({rule.pattern.rsplit(".", 1)[-1] for rule in knowledge.globs.get("*", ())})
     return exact, globs
 
@@ -39,7 +41,13 @@ class CallGraph:
             for ev in evals_of(function.body):
                 for call in ev.calls:
                     name = call.func.attrs[-1] if call.func.attrs else call.func.root
-                    if name in segments or call.synthetic or any(fnmatch.fnmatchcase(name, g) for g in segment_globs):
+                    # a call a pack may classify or type, an object built (`Worker(...)`), an await
+                    if (
+                        name in segments
+                        or name[:1].isupper()
+                        or call.synthetic
+                        or any(fnmatch.fnmatchcase(name, g) for g in segment_globs)
+                    ):
                         hit = True
                     target = self._static_target(facts, function, call)
                     if target is not None:
@@ -84,30 +92,17 @@ class CallGraph:
 
 
 def _returns_or_binds(function: Function) -> bool:
+    """Can the function's value or side effects carry work without any call a pack knows? Only
+    by handing back (or storing) what it was given: `return result`, `self.result = result`."""
     if function.is_generator:
         return True
+    params = {p.name for p in function.params}
     for ev in evals_of(function.body):
-        if any("." in bind.target for bind in ev.binds):
-            return True
-    return _has_value_return(function.body)
-
-
-def _has_value_return(nodes) -> bool:
-    from .facts import If, Loop, Try, With
-
-    for node in nodes:
-        if isinstance(node, Return) and any(b.values for b in node.value.binds):
-            return True
-        if isinstance(node, If) and any(_has_value_return(arm) for arm in node.arms):
-            return True
-        if isinstance(node, Loop) and (_has_value_return(node.body) or _has_value_return(node.orelse)):
-            return True
-        if isinstance(node, Try) and any(
-            _has_value_return(part) for part in (node.body, *node.handlers, node.orelse, node.final)
-        ):
-            return True
-        if isinstance(node, With) and _has_value_return(node.body):
-            return True
+        for bind in ev.binds:
+            if "." in bind.target:
+                return True
+            if bind.target == "<value>" and any(ref.root in params for ref in bind.values):
+                return True
     return False
 
 

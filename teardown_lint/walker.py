@@ -30,7 +30,8 @@ from .graph import CallGraph
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, fid
 
-MAX_DEPTH = 12
+MAX_DEPTH = 12  # helpers deeper than this are treated as opaque
+WALK_BUDGET = 500  # function walks per lifecycle: bounds the cost of tests that reach framework code
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,14 @@ def join(states: list["State | None"]) -> "State | None":
         out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
         for table_name in ("env", "attrs"):
             mine, theirs = getattr(out, table_name), getattr(other, table_name)
+            if mine is theirs:
+                continue
             for key, val in theirs.items():
-                if key not in mine:
+                current = mine.get(key)
+                if current is None:
                     mine[key] = val
-                elif mine[key] != val:
-                    mine[key] = _merge(mine[key], val)
+                elif current is not val and current != val:
+                    mine[key] = _merge(current, val)
     return out
 
 
@@ -163,6 +167,7 @@ class Walker:
         self._stack: list[str] = []
         self.file_inline: frozenset = frozenset()
         self.graph = CallGraph(index)
+        self.budget = WALK_BUDGET
 
     def new_id(self) -> int:
         self._ids += 1
@@ -188,8 +193,9 @@ class Walker:
         if function is None:
             return state
         key = fid(frame.facts.path, function.qualname)
-        if self._stack.count(key) >= 1 or len(self._stack) > MAX_DEPTH:
+        if key in self._stack or len(self._stack) > MAX_DEPTH or self.budget <= 0:
             return state
+        self.budget -= 1
         self._stack.append(key)
         try:
             caller_env = state.env
@@ -669,7 +675,11 @@ class Walker:
         if entry is None:
             return ()
         frame = Frame(entry[0], entry[1], kind="job")
-        out = self.walk_function(frame, State(inline=self.file_inline), {})
+        saved, self.budget = self.budget, WALK_BUDGET  # memoised: not cut short by the caller's budget
+        try:
+            out = self.walk_function(frame, State(inline=self.file_inline), {})
+        finally:
+            self.budget = saved
         result = tuple(sorted(out.pending, key=lambda w: w.id)) if out is not None else ()
         self._chains[key] = result
         return result
