@@ -125,6 +125,7 @@ class ImportGraph:
                         self.graph.add_edge(path, target.path)
                         break
         self._scopes: dict[str, frozenset[str]] = {}
+        self._config_dirs: dict[str, str] | None = None
 
     def scope(self, path: str) -> frozenset[str]:
         if path not in self._scopes:
@@ -134,10 +135,11 @@ class ImportGraph:
                 if start in self.graph:
                     seen.add(start)
                     seen.update(nx.descendants(self.graph, start))
-            config_files = [
-                p for p in self.index.files
-                if self.index.knowledge.is_config_file(p) and _is_below(path, _project_dir(self.index, p))
-            ]
+            if self._config_dirs is None:
+                self._config_dirs = {
+                    p: _project_dir(self.index, p) for p in self.index.files if self.index.knowledge.is_config_file(p)
+                }
+            config_files = [p for p, directory in self._config_dirs.items() if _is_below(path, directory)]
             self._scopes[path] = frozenset(seen | set(config_files))
         return self._scopes[path]
 
