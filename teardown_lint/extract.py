@@ -503,6 +503,8 @@ class _Builder:
         if expr is None:
             return ()
         if isinstance(expr, cst.Name):
+            if expr.value in ("None", "True", "False"):
+                return ()  # constants alias nothing
             if ctx.names is not None:
                 ctx.names.add(expr.value)
             if expr.value in ctx.subst:

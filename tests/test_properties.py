@@ -1,0 +1,116 @@
+"""Property tests: the walker against a small reference semantics of may-pending work.
+
+Programs are generated from a tiny grammar (start a job into `rN`, wait on `rN`, `if`/`else`
+blocks) inside a test whose fixture deletes in its teardown. The reference interpreter tracks,
+per path, which jobs each variable may hold and which may still be pending; branches join by
+union. The tool must report the teardown delete exactly when some job may be pending.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import write_tree
+from teardown_lint import config as config_module
+from teardown_lint.engine import run
+
+HANDLES = 3
+
+statements = st.deferred(
+    lambda: st.one_of(
+        st.tuples(st.just("start"), st.integers(0, HANDLES - 1)),
+        st.tuples(st.just("wait"), st.integers(0, HANDLES - 1)),
+        st.tuples(st.just("if"), st.lists(statements, max_size=3), st.lists(statements, max_size=3)),
+    )
+)
+programs = st.lists(statements, max_size=6)
+
+
+def render(program, depth: int = 1) -> list[str]:
+    pad = "    " * depth
+    out = []
+    for stmt in program:
+        if stmt[0] == "start":
+            out.append(f"{pad}r{stmt[1]} = process.delay(course.id)")
+        elif stmt[0] == "wait":
+            out.append(f"{pad}if r{stmt[1]} is not None:")
+            out.append(f"{pad}    r{stmt[1]}.get(timeout=10)")
+        else:
+            out.append(f"{pad}if flag:")
+            out += render(stmt[1], depth + 1) or [f"{pad}    pass"]
+            out.append(f"{pad}else:")
+            out += render(stmt[2], depth + 1) or [f"{pad}    pass"]
+    return out
+
+
+def reference(program) -> bool:
+    """May some started job still be pending at the end? (Jobs are numbered by start site.)"""
+    counter = iter(range(10_000))
+
+    def execute(block, pending, holds):
+        for stmt in block:
+            if stmt[0] == "start":
+                job = next(counter)
+                pending = pending | {job}
+                holds = {**holds, stmt[1]: frozenset({job})}
+            elif stmt[0] == "wait":
+                pending = pending - holds.get(stmt[1], frozenset())
+            else:
+                p1, h1 = execute(stmt[1], pending, holds)
+                p2, h2 = execute(stmt[2], pending, holds)
+                pending = p1 | p2
+                holds = {k: h1.get(k, frozenset()) | h2.get(k, frozenset()) for k in set(h1) | set(h2)}
+        return pending, holds
+
+    pending, _ = execute(program, frozenset(), {})
+    return bool(pending)
+
+
+def project(tmp: Path, program) -> Path:
+    body = "\n".join(render(program)) or "    pass"
+    test = textwrap.dedent(
+        """
+        import pytest
+        from app.tasks import process
+
+        @pytest.fixture
+        def course():
+            course = make_course()
+            yield course
+            course.delete()
+
+        @pytest.fixture(params=[True, False])
+        def flag(request):
+            return request.param
+
+        def test_jobs(course, flag):
+            r0 = r1 = r2 = None
+        """
+    ) + body + "\n"
+    return write_tree(tmp, {
+        "app/tasks.py": "from celery import shared_task\n\n@shared_task\ndef process(x):\n    pass\n",
+        "tests/test_jobs.py": test,
+    })
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(program=programs)
+def test_walker_agrees_with_the_reference_semantics(tmp_path_factory, program):
+    root = project(tmp_path_factory.mktemp("prop"), program)
+    findings = run(config_module.Config(root=root), [root]).findings
+    assert bool(findings) == reference(program), "\n".join(render(program))
+    if findings:
+        assert [(f.path, f.loc.line) for f in findings] == [("tests/test_jobs.py", 8)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(program=programs)
+def test_waiting_for_every_handle_at_the_end_silences_it(tmp_path_factory, program):
+    drained = program + [("wait", i) for i in range(HANDLES)]
+    # only the last job bound to each variable is waited for: earlier, rebound ones may remain
+    root = project(tmp_path_factory.mktemp("drain"), drained)
+    findings = run(config_module.Config(root=root), [root]).findings
+    assert bool(findings) == reference(drained)
