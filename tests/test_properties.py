@@ -24,6 +24,9 @@ statements = st.deferred(
         st.tuples(st.just("start"), st.integers(0, HANDLES - 1)),
         st.tuples(st.just("wait"), st.integers(0, HANDLES - 1)),
         st.tuples(st.just("if"), st.lists(statements, max_size=3), st.lists(statements, max_size=3)),
+        st.tuples(st.just("loop"), st.lists(statements, max_size=2)),
+        st.just(("append",)),
+        st.just(("drain",)),
     )
 )
 programs = st.lists(statements, max_size=6)
@@ -38,6 +41,14 @@ def render(program, depth: int = 1) -> list[str]:
         elif stmt[0] == "wait":
             out.append(f"{pad}if r{stmt[1]} is not None:")
             out.append(f"{pad}    r{stmt[1]}.get(timeout=10)")
+        elif stmt[0] == "loop":
+            out.append(f"{pad}for item in items:")
+            out += render(stmt[1], depth + 1) or [f"{pad}    pass"]
+        elif stmt[0] == "append":
+            out.append(f"{pad}results.append(process.delay(course.id))")
+        elif stmt[0] == "drain":
+            out.append(f"{pad}for result in results:")
+            out.append(f"{pad}    result.get(timeout=10)")
         else:
             out.append(f"{pad}if flag:")
             out += render(stmt[1], depth + 1) or [f"{pad}    pass"]
@@ -50,19 +61,28 @@ def reference(program) -> bool:
     """May some started job still be pending at the end? (Jobs are numbered by start site.)"""
     counter = iter(range(10_000))
 
+    def join(a, b):
+        return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in set(a) | set(b)}
+
     def execute(block, pending, holds):
         for stmt in block:
-            if stmt[0] == "start":
+            if stmt[0] in ("start", "append"):
                 job = next(counter)
                 pending = pending | {job}
-                holds = {**holds, stmt[1]: frozenset({job})}
+                key = stmt[1] if stmt[0] == "start" else "results"
+                held = frozenset({job}) if stmt[0] == "start" else holds.get("results", frozenset()) | {job}
+                holds = {**holds, key: held}
             elif stmt[0] == "wait":
                 pending = pending - holds.get(stmt[1], frozenset())
+            elif stmt[0] == "drain":  # a loop that waits on every element leaves none pending
+                pending = pending - holds.get("results", frozenset())
+            elif stmt[0] == "loop":  # zero or one iteration
+                p1, h1 = execute(stmt[1], pending, holds)
+                pending, holds = pending | p1, join(holds, h1)
             else:
                 p1, h1 = execute(stmt[1], pending, holds)
                 p2, h2 = execute(stmt[2], pending, holds)
-                pending = p1 | p2
-                holds = {k: h1.get(k, frozenset()) | h2.get(k, frozenset()) for k in set(h1) | set(h2)}
+                pending, holds = p1 | p2, join(h1, h2)
         return pending, holds
 
     pending, _ = execute(program, frozenset(), {})
@@ -86,8 +106,13 @@ def project(tmp: Path, program) -> Path:
         def flag(request):
             return request.param
 
-        def test_jobs(course, flag):
+        @pytest.fixture(params=[[], [1, 2]])
+        def items(request):
+            return request.param
+
+        def test_jobs(course, flag, items):
             r0 = r1 = r2 = None
+            results = []
         """
     ) + body + "\n"
     return write_tree(tmp, {
