@@ -165,7 +165,9 @@ class Checker(Walker):
         pending = self.live(state)
         if pending:
             anchor = frame.anchor or (frame.facts.path, call.stmt)
-            links = frozenset(_origins(receiver, self.arg_vals(call, state, frame)))
+            links = frozenset(_origins(receiver, self.arg_vals(call, state, frame))) | self.statement_origins(
+                call, state, frame
+            )
             what = _deleted(rule, call, receiver)
             delete = (frame.facts.path, call) if call.id >= 0 else None
             self.report(anchor[0], anchor[1], delete, what, pending, frame.where or "teardown", links, state.waits)

@@ -153,6 +153,7 @@ class Frame:
     owner: str = "test"  # who registered cleanups belong to
     where: str = ""  # "fixture `course`", for messages
     self_obj: int = 0  # identity of `self` in a method
+    statement: Eval | None = None  # the statement being evaluated
     through: tuple[str, ...] = ()
 
 
@@ -379,7 +380,16 @@ class Walker:
         out.patched, out.gates = patched, gates
         return out
 
+    def statement_origins(self, call: Call, state: State, frame: Frame) -> frozenset:
+        """What the names used in the call's statement stand for (`fixture:course`), so that a job
+        given `{"courseId": course_id}` links to a delete of `.eq("id", course_id)`."""
+        calls = frame.statement.calls if frame.statement is not None and call in frame.statement.calls else (call,)
+        names = {name for c in calls for arg in (*c.args, *(a for _, a in c.kwargs)) for name in arg.names}
+        names.update(c.func.root for c in calls if c.func.root and not c.func.root.startswith("@"))
+        return frozenset(state.env[n].origin for n in names if n in state.env and state.env[n].origin)
+
     def eval(self, ev: Eval, state: State, frame: Frame) -> State:
+        frame.statement = ev
         for call in ev.calls:
             state = self.call(call, state, frame) or state
         for bind in ev.binds:
@@ -627,7 +637,7 @@ class Walker:
             via=receiver.obj,
             owner=frame.self_obj,
             through=frame.through,
-            links=frozenset(_origins(UNKNOWN, args)),
+            links=frozenset(_origins(UNKNOWN, args)) | self.statement_origins(call, state, frame),
         )
         children = self.chain(job_val.ref) if job_val.kind == "func" else ()
         state = state.copy()
