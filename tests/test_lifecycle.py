@@ -283,7 +283,6 @@ OVERRIDE = {
 
 def test_conftest_override_requests_the_parent_fixture(tmp_path):
     root = write_tree(tmp_path, {**OVERRIDE, "tests/__init__.py": "", "tests/sub/__init__.py": ""})
-    found = lifecycles(root)
     check_override(lifecycles(root))
 
 
