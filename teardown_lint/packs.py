@@ -99,6 +99,7 @@ class Knowledge:
     labels: dict[str, str] = field(default_factory=dict)  # family -> "Celery task"
     packs: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    _returns_cache: dict = field(default_factory=dict, repr=False)
 
     def classify(self, names: Iterable[str], call: Call) -> Rule | None:
         """The first rule that matches one of `names` (most specific name first) and applies."""
@@ -115,7 +116,14 @@ class Knowledge:
         return None
 
     def returns_of(self, names: Iterable[str]) -> str | None:
-        names = list(names)
+        names = tuple(names)
+        if names in self._returns_cache:
+            return self._returns_cache[names]
+        found = self._returns_of(names)
+        self._returns_cache[names] = found
+        return found
+
+    def _returns_of(self, names: tuple[str, ...]) -> str | None:
         for name in names:
             found = self.returns.get(name)
             if found is not None:

@@ -56,6 +56,8 @@ class Index:
     _globals: dict[tuple[str, str], Val] = field(default_factory=dict)
     _resolving: set = field(default_factory=set)
     _by_name: dict | None = None
+    _mro: dict = field(default_factory=dict)
+    _methods: dict = field(default_factory=dict)
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
 
     def add(self, facts: FileFacts) -> None:
@@ -98,14 +100,13 @@ class Index:
             val = self._global_name(facts, name)
         finally:
             self._resolving.discard(key)
-        if val is not None:
-            self._globals[key] = val
+        self._globals[key] = val  # `None` too: builtins and unknown names are asked for often
         return val
 
     def _global_name(self, facts: FileFacts, name: str) -> Val | None:
-        function = facts.function(name)
-        if function is not None:
-            return self.function_val(facts, function)
+        entry = self.functions.get(fid(facts.path, name))
+        if entry is not None and entry[1].class_name is None:
+            return self.function_val(facts, entry[1])
         for cls in facts.classes:
             if cls.qualname == name:
                 return self.class_val(facts, cls)
@@ -200,6 +201,14 @@ class Index:
         return tuple(names)
 
     def mro(self, cid: str, depth: int = 0) -> list[tuple[FileFacts, Class]]:
+        """The project classes a class inherits from, nearest first (computed once per class)."""
+        if depth == 0:
+            if cid not in self._mro:
+                self._mro[cid] = self._compute_mro(cid, 0)
+            return self._mro[cid]
+        return self._compute_mro(cid, depth)
+
+    def _compute_mro(self, cid: str, depth: int) -> list[tuple[FileFacts, Class]]:
         entry = self.classes.get(cid)
         if entry is None or depth > 10:
             return []
@@ -212,6 +221,12 @@ class Index:
         return out
 
     def method(self, cid: str, name: str) -> tuple[FileFacts, Function] | None:
+        key = (cid, name)
+        if key not in self._methods:
+            self._methods[key] = self._method(cid, name)
+        return self._methods[key]
+
+    def _method(self, cid: str, name: str) -> tuple[FileFacts, Function] | None:
         for facts, cls in self.mro(cid):
             for method_name, qualname in cls.methods:
                 if method_name == name:

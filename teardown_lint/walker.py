@@ -448,7 +448,8 @@ class Walker:
                     if entry:
                         return self.index.function_val(*entry)
             parent = function.parent
-            function = frame.facts.function(parent) if parent else None
+            entry = self.index.function(fid(frame.facts.path, parent)) if parent else None
+            function = entry[1] if entry else None
         return self.index.global_name(frame.facts, name) or Val("ext", (name,))
 
     # ---- calls --------------------------------------------------------------------------------
