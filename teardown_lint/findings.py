@@ -33,7 +33,8 @@ class Finding:
             return
         self.works.append(work)
         self.linked = self.linked or linked
-        self.works.sort(key=lambda w: (w.parent != 0, w.path, w.loc.line, w.loc.col))
+        # the work the test started itself first, then through helpers, then jobs' own jobs
+        self.works.sort(key=lambda w: (w.parent != 0, len(w.through), w.path, w.loc.line, w.loc.col))
 
     @property
     def confidence(self) -> str:
