@@ -7,6 +7,7 @@ specific first), which project function or class it is, which started work it st
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -263,6 +264,15 @@ class Index:
                 if function.class_name is None and function.parent is None and "test" not in facts.path.split("/")[0]:
                     self._by_name.setdefault(function.name, []).append((facts, function))
         found = self._by_name.get(name, [])
+        if not found:
+            # a job named like a constant (`"DOCUMENT_PROCESSING"`) dispatched to a handler named
+            # after it (`handle_document_processing`, `document_processing_job`)
+            key = "_".join(part for part in re.split(r"\W+", name.lower()) if part)
+            found = [
+                entry for function_name, entries in self._by_name.items()
+                if key and (function_name == key or function_name.endswith("_" + key) or function_name.startswith(key + "_"))
+                for entry in entries
+            ]
         return self.function_val(*found[0]) if len(found) == 1 else UNKNOWN
 
     def build_call_tables(self) -> None:

@@ -622,7 +622,7 @@ class Walker:
             return state
         job_val = self._target(rule, call, receiver, state, frame)
         job_name = job_val.names[0].rsplit(".", 1)[-1] if job_val.kind == "func" else ""
-        if not job_name and call.args and call.args[0].const and isinstance(call.args[0].const[0], str):
+        if call.args and call.args[0].const and isinstance(call.args[0].const[0], str) and rule.target in ("arg0", "none"):
             job_name = call.args[0].const[0]  # `queue.add("DOCUMENT_PROCESSING", …)`, `send_task("name")`
         args = self.arg_vals(call, state, frame)
         work = Work(

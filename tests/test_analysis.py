@@ -238,3 +238,13 @@ def test_an_internal_error_in_one_test_is_reported_and_the_rest_is_checked(tmp_p
     payload = json.loads(result.stdout)
     assert [f["path"] for f in payload["findings"]] == ["tests/test_a.py"]
     assert payload["errors"][0]["path"] == "tests/test_b.py" and "boom" in payload["errors"][0]["message"]
+
+
+def test_incident_finding_shows_the_chained_stage_3_job():
+    """`queue.add("DOCUMENT_PROCESSING", …)` is processed by `handle_document_processing`, which
+    chains STAGE_3_SUMMARIZATION: the finding points at that second job too."""
+    first, second = findings(FIXTURES / "incident" / "hazard_t055_full_pipeline")
+    for finding in (first, second):
+        assert "`DOCUMENT_PROCESSING`" in finding.message
+        chained = [r for r in finding.related() if "by job `DOCUMENT_PROCESSING`" in r["message"]]
+        assert [(r["path"], r["line"]) for r in chained] == [("src/orchestrator/handlers/document_processing.py", 21)]
