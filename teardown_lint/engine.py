@@ -11,7 +11,7 @@ from .config import Config
 from .extract import extract
 from .facts import FileFacts
 from .findings import Finding
-from .graph import _imports as imported_modules
+from .graph import imported_modules
 from .lifecycle import Builder
 from .project import Index
 

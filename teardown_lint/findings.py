@@ -7,13 +7,6 @@ from dataclasses import dataclass, field
 from .facts import Loc
 
 
-@dataclass(frozen=True)
-class Related:
-    path: str
-    loc: Loc
-    message: str
-
-
 @dataclass
 class Finding:
     rule: str

@@ -117,7 +117,7 @@ class ImportGraph:
         self.graph = nx.DiGraph()
         for path, facts in index.files.items():
             self.graph.add_node(path)
-            for dotted in _imports(facts):
+            for dotted in imported_modules(facts):
                 parts = dotted.split(".")
                 for cut in range(len(parts), 0, -1):
                     target = index.modules.get(".".join(parts[:cut]), path)
@@ -144,7 +144,7 @@ class ImportGraph:
         return self._scopes[path]
 
 
-def _imports(facts) -> set[str]:
+def imported_modules(facts) -> set[str]:
     names = {qualified for _, qualified in facts.imports} | set(facts.star_imports) | set(facts.plugins)
     for function in facts.functions:
         for ev in evals_of(function.body):

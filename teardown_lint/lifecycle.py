@@ -323,7 +323,7 @@ class Builder:
             for param in fx.params:
                 dep = self.resolve(param, tables, below=fx if param == fx.name else None)
                 deps[param] = dep
-            lc.deps[_key(fx)] = deps
+            lc.deps[fixture_key(fx)] = deps
             for dep in deps.values():
                 add(dep)
 
@@ -335,7 +335,7 @@ class Builder:
         def setup(fx: FixtureDef, stack=()) -> None:
             if fx in ordered or fx in stack:
                 return
-            for dep in lc.deps.get(_key(fx), {}).values():
+            for dep in lc.deps.get(fixture_key(fx), {}).values():
                 setup(dep, stack + (fx,))
             ordered.append(fx)
 
@@ -373,12 +373,9 @@ class _Marks:
     evidence: list = field(default_factory=list)
 
 
-def _key(fx: FixtureDef) -> str:
-    return f"{fx.function_id or 'plugin'}#{fx.name}"
-
-
 def fixture_key(fx: FixtureDef) -> str:
-    return _key(fx)
+    """A fixture's identity in a lifecycle (two fixtures may share a name: an override)."""
+    return f"{fx.function_id or 'plugin'}#{fx.name}"
 
 
 def _present(facts: FileFacts, name: str) -> list[str]:

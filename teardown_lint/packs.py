@@ -152,13 +152,17 @@ class Knowledge:
 
     # ---- building ------------------------------------------------------------------------------
 
-    def add(self, rule: Rule) -> None:
+    def add(self, rule: Rule, first: bool = False) -> None:
+        """Index a rule by exact name, or by its last segment when it is a glob (`*.delete`)."""
         if any(ch in rule.pattern for ch in "*?["):
             last = rule.pattern.rsplit(".", 1)[-1]
-            key = last if not any(ch in last for ch in "*?[") else "*"
-            self.globs.setdefault(key, []).append(rule)
+            bucket = self.globs.setdefault(last if not any(ch in last for ch in "*?[") else "*", [])
         else:
-            self.exact.setdefault(rule.pattern, []).append(rule)
+            bucket = self.exact.setdefault(rule.pattern, [])
+        if first:
+            bucket.insert(0, rule)
+        else:
+            bucket.append(rule)
 
 
 def _condition(call: Call, key: str, wanted: object) -> bool:
@@ -316,10 +320,5 @@ def _load_configured(knowledge: Knowledge, calls: dict[str, list[str]]) -> None:
                 target="none",
             )
             # Configured rules go first so that they override a pack's view of the same name.
-            if any(ch in pattern for ch in "*?["):
-                last = pattern.rsplit(".", 1)[-1]
-                key = last if not any(ch in last for ch in "*?[") else "*"
-                knowledge.globs.setdefault(key, []).insert(0, rule)
-            else:
-                knowledge.exact.setdefault(pattern, []).insert(0, rule)
+            knowledge.add(rule, first=True)
     knowledge.labels.setdefault("configured", "work started by a configured helper")

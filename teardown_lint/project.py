@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-import networkx as nx
-
 from .discover import Modules, Project
 from .facts import Call, Class, Eval, FileFacts, Function, Ref
 from .packs import Knowledge
@@ -59,7 +57,6 @@ class Index:
     _by_name: dict | None = None
     _mro: dict = field(default_factory=dict)
     _methods: dict = field(default_factory=dict)
-    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
 
     def add(self, facts: FileFacts) -> None:
         self.files[facts.path] = facts

@@ -493,7 +493,7 @@ class Walker:
                 sub = Frame(entry[0], entry[1], kind="helper", teardown=frame.teardown,
                             anchor=frame.anchor or ((frame.facts.path, call.stmt) if frame.teardown else None),
                             owner=frame.owner, through=frame.through + (entry[1].name,))
-                self_val = callee.bound if callee.bound is not None and callee.bound.kind == "inst" else None
+                self_val = _instance(callee.bound)
                 out = self.walk_function(sub, state, args[1], self_val=self_val, positional=args[0],
                                          closure=state.env)
                 frame.values[call.id] = join_vals([v for _, v in sub.returns]) if sub.returns else UNKNOWN
@@ -596,7 +596,7 @@ class Walker:
                 return state
             sub = Frame(entry[0], entry[1], kind="helper", teardown=frame.teardown, anchor=frame.anchor,
                         owner=frame.owner, where=frame.where)
-            self_val = callback.bound if callback.bound is not None and callback.bound.kind == "inst" else None
+            self_val = _instance(callback.bound)
             return self.walk_function(sub, state, {}, self_val=self_val, positional=args,
                                       closure=closure if closure is not None else state.env)
         # A library callable (`obj.delete`, `shutil.rmtree`, `partial(task.delay, pk)`): classify it
@@ -745,6 +745,11 @@ class Walker:
 
     def live(self, state: State) -> list[Work]:
         return sorted((w for w in state.pending if w.family not in state.inline), key=lambda w: (w.path, w.loc.line, w.id))
+
+
+def _instance(bound: Val | None) -> Val | None:
+    """The `self` a bound method is called with: an instance receiver, not a module or class."""
+    return bound if bound is not None and bound.kind == "inst" else None
 
 
 def _attr_key(root: str, attr: str) -> str:
