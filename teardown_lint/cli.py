@@ -13,7 +13,7 @@ from . import __version__, docs, packs, reporters
 from . import config as config_module
 from .engine import run
 
-FORMATS = ("full", "concise", "json")
+FORMATS = tuple(reporters.FORMATS)  # a new reporter is a new choice
 
 
 class _Group(click.Group):
