@@ -27,15 +27,17 @@ class Result:
     sources: dict = field(default_factory=dict)  # path -> source lines, for reporters
 
 
-def read_facts(source: discover.SourceFile) -> FileFacts:
+def read_facts(source: discover.SourceFile, overlay: dict[str, bytes] | None = None) -> FileFacts:
+    """`overlay` maps relative paths to contents that replace the files on disk (`fix` re-lints its result)."""
     try:
-        data = source.path.read_bytes()
+        data = overlay[source.relative] if overlay and source.relative in overlay else source.path.read_bytes()
     except OSError as exc:
         return FileFacts(source.relative, source.module, source.is_package, (), (), (), (), (), error=str(exc))
     return extract(data, source.relative, source.module, source.is_package)
 
 
-def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = None) -> Result:
+def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = None,
+        overlay: dict[str, bytes] | None = None) -> Result:
     knowledge = knowledge or packs.load(config.calls)
     project = discover.list_project(config)
     chosen = discover.targets(project, paths)
@@ -52,7 +54,7 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
         if source.relative in seen:
             continue
         seen.add(source.relative)
-        facts = read_facts(source)
+        facts = read_facts(source, overlay)
         index.add(facts)
         for dotted in imported_modules(facts):
             found = project.module_of(dotted, source.relative)
