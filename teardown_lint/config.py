@@ -7,9 +7,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .docs import RULES
 from .packs import tomllib
 
-RULE_CODES = ("TDL001",)
+RULE_CODES = tuple(RULES)  # every rule has a doc (tests/test_docs.py checks the engine emits no other)
+# TDL0xx analyse the tests; TDL1xx are about the tool's own comments, selected on purpose (as Ruff's RUF100)
+DEFAULT_SELECT = ("TDL0",)
 KNOWN_KEYS = {
     "select",
     "ignore",
@@ -31,12 +34,12 @@ class ConfigError(ValueError):
 class Config:
     root: Path  # the project root: where the pyproject.toml is, else the current directory
     source: Path | None = None  # the pyproject.toml read, if any
-    select: list[str] = field(default_factory=lambda: ["TDL"])
+    select: list[str] = field(default_factory=lambda: list(DEFAULT_SELECT))
     ignore: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     calls: dict[str, list[str]] = field(default_factory=dict)
-    fix: dict = field(default_factory=dict)
+    fix: dict = field(default_factory=lambda: dict(FIX_SETTINGS))
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         def hits(prefixes) -> int:
@@ -154,8 +157,32 @@ def from_table(table: dict, root: Path, source: Path | None = None) -> Config:
     fix = table.get("fix", {})
     if not isinstance(fix, dict):
         raise ConfigError("[tool.teardown-lint.fix] must be a table")
-    config.fix = dict(fix)
+    config.fix = _fix_settings(fix)
+    # a project's own drain/cancel helper is a wait/cancel to the analysis too
+    for effect in ("wait", "cancel"):
+        if effect in config.fix and config.fix[effect] not in config.calls.get(effect, []):
+            config.calls.setdefault(effect, []).append(config.fix[effect])
     return config
+
+
+FIX_SETTINGS = {"timeout": 30, "strategy": "wait"}  # plus optional `wait` / `cancel` helper names
+
+
+def _fix_settings(table: dict) -> dict:
+    """`[tool.teardown-lint.fix]`: the wait timeout, the default strategy, the project's own helpers."""
+    unknown = set(table) - {"timeout", "strategy", "wait", "cancel"}
+    if unknown:
+        raise ConfigError(f"[tool.teardown-lint.fix]: unknown key(s) {', '.join(sorted(unknown))}")
+    out = {**FIX_SETTINGS, **table}
+    timeout = out["timeout"]
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ConfigError("[tool.teardown-lint.fix] timeout must be a positive number of seconds")
+    if out["strategy"] not in ("wait", "cancel"):
+        raise ConfigError("[tool.teardown-lint.fix] strategy must be \"wait\" or \"cancel\"")
+    for key in ("wait", "cancel"):
+        if key in out and (not isinstance(out[key], str) or not out[key].replace("_", "a").replace(".", "a").isalnum()):
+            raise ConfigError(f"[tool.teardown-lint.fix] {key} must be a dotted name such as \"tests.helpers.wait_for_jobs\"")
+    return out
 
 
 def _strings(value, key: str) -> list[str]:

@@ -19,6 +19,12 @@ class Finding:
     works: list = field(default_factory=list)
     linked: bool = False
     near_miss: tuple | None = None  # (Seen, why): the wait that exists but does not cover it
+    fix: object = None  # fixes.Fix, attached by the fixer
+    unfixable: str = ""  # why no fix is offered
+    # set by fingerprint.assign(): stable across line shifts; `fingerprint` adds the occurrence
+    # index among identical findings (unique per run), `identity` does not (the baseline counts it)
+    identity: str = ""
+    fingerprint: str = ""
 
     def add_work(self, work, linked: bool) -> None:
         key = (work.path, work.loc, work.parent_job)
@@ -28,6 +34,15 @@ class Finding:
         self.linked = self.linked or linked
         # the work the test started itself first, then through helpers, then jobs' own jobs
         self.works.sort(key=lambda w: (w.parent != 0, len(w.through), w.path, w.loc.line, w.loc.col))
+
+    @property
+    def label(self) -> str:
+        """What the underline of the primary location says (rules other than TDL001 override it)."""
+        if self.where == "implicit":
+            return f"after this test the framework deletes {self.what}"
+        if self.where.startswith("fixture"):
+            return f"deleted here, in the teardown of {self.where}"
+        return f"deleted here, in {self.where}" if self.where else "deleted here"
 
     @property
     def confidence(self) -> str:
@@ -107,7 +122,7 @@ class Finding:
             "severity": self.severity,
             "confidence": self.confidence,
             "related": self.related(),
-            "fix": None,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }
 
     def sort_key(self):

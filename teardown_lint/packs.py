@@ -24,7 +24,11 @@ from .facts import Call
 EFFECTS = ("enqueue", "wait", "cancel", "delete", "none", "patch", "register", "invoke", "gate", "alias")
 COVERS = ("receiver", "args", "family", "all", "queue")
 ENTRY_KEYS = {"calls", "covers", "target", "when", "unless", "sql", "in_loop", "then_wait", "what", "phase",
-              "gate", "hint", "family", "label"}
+              "gate", "hint", "family", "label", "fix"}
+# `[fix]` (pack-wide) and an entry's `fix = {...}`: how `teardown-lint fix` waits for or cancels the
+# work an enqueue starts. Templates are Python statements with `{handle}` (the enqueue's result, bound
+# to a name when it is not), `{receiver}` (what the enqueue was called on), `{timeout}`/`{timeout_ms}`.
+FIX_KEYS = {"bind", "wait", "cancel", "imports"}
 
 
 class PackError(ValueError):
@@ -51,6 +55,15 @@ class Rule:
     phase: str = "fixture"
     gate: str = ""  # invoke: only while this gate is open; gate: the gate it opens
     hint: str = ""  # enqueue: how to wait for such work, for the finding's help line
+    fix: tuple[tuple[str, object], ...] = ()  # enqueue: the fix templates (FIX_KEYS)
+    origin: str = ""  # provenance, for `debug`: "rules/celery.toml" or "[tool.teardown-lint.calls]"
+    entry: int = 0  # 1-based: the entry in its pack's effect table, or the name in the calls list
+
+    def fix_template(self, key: str):
+        for name, value in self.fix:
+            if name == key:
+                return value
+        return None
 
     def applies(self, call: Call) -> bool:
         if self.in_loop and not call.in_loop:
@@ -262,16 +275,36 @@ def _load_pack(knowledge: Knowledge, pack: dict, stem: str) -> None:
                 opens=entry.get("opens", ""),
             )
         )
+    pack_fix = _fix_table(pack.get("fix", {}), f"{name} pack [fix]")
     for effect in EFFECTS:
-        for entry in pack.get(effect, []):
-            _load_entry(knowledge, effect, entry, family, label, f"{name} pack", meta.get("hint", ""))
+        for number, entry in enumerate(pack.get(effect, []), 1):
+            _load_entry(knowledge, effect, entry, family, label, f"{name} pack", meta.get("hint", ""), pack_fix,
+                        origin=(f"rules/{stem}.toml", number))
     unknown = set(pack) - {"pack", "returns", "fixtures", "inline", "testing", "fix", *EFFECTS}
     if unknown:
         raise PackError(f"{stem}.toml: unknown tables {sorted(unknown)}")
 
 
+def _fix_table(table: dict, source: str) -> dict:
+    if not isinstance(table, dict):
+        raise PackError(f"{source} must be a table")
+    unknown = set(table) - FIX_KEYS
+    if unknown:
+        raise PackError(f"{source}: unknown key(s) {sorted(unknown)}; expected {sorted(FIX_KEYS)}")
+    out = {}
+    for key, value in table.items():
+        if key == "imports":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise PackError(f"{source}: imports must be a list of import statements")
+            value = tuple(value)
+        elif not isinstance(value, str):
+            raise PackError(f"{source}: {key} must be a string")
+        out[key] = value
+    return out
+
+
 def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, label: str, source: str,
-                pack_hint: str = "") -> None:
+                pack_hint: str = "", pack_fix: dict | None = None, origin: tuple[str, int] = ("", 0)) -> None:
     calls = entry.get("calls")
     if not calls:
         raise PackError(f"{source}: a [[{effect}]] entry has no `calls`")
@@ -281,6 +314,12 @@ def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, lab
     covers = entry.get("covers", "receiver")
     if covers not in COVERS:
         raise PackError(f"{source}: covers = {covers!r}, expected one of {COVERS}")
+    fix = ()
+    if effect == "enqueue":
+        merged = {**(pack_fix or {}), **_fix_table(entry.get("fix", {}), f"{source}: an [[enqueue]] entry's fix")}
+        fix = tuple(sorted(merged.items()))
+    elif "fix" in entry:
+        raise PackError(f"{source}: only [[enqueue]] entries take a `fix`")
     for pattern in calls:
         knowledge.add(
             Rule(
@@ -300,6 +339,9 @@ def _load_entry(knowledge: Knowledge, effect: str, entry: dict, family: str, lab
                 phase=entry.get("phase", "fixture"),
                 gate=entry.get("gate", ""),
                 hint=entry.get("hint", pack_hint),
+                fix=fix,
+                origin=origin[0],
+                entry=origin[1],
             )
         )
 
@@ -309,7 +351,7 @@ def _load_configured(knowledge: Knowledge, calls: dict[str, list[str]]) -> None:
     for effect, patterns in calls.items():
         if effect not in ("enqueue", "wait", "cancel", "delete"):
             raise PackError(f"[tool.teardown-lint.calls]: unknown effect {effect!r}")
-        for pattern in patterns:
+        for number, pattern in enumerate(patterns, 1):
             rule = Rule(
                 effect=effect,
                 pattern=pattern,
@@ -318,6 +360,8 @@ def _load_configured(knowledge: Knowledge, calls: dict[str, list[str]]) -> None:
                 source="[tool.teardown-lint.calls]",
                 covers="all",
                 target="none",
+                origin="[tool.teardown-lint.calls]",
+                entry=number,
             )
             # Configured rules go first so that they override a pack's view of the same name.
             knowledge.add(rule, first=True)

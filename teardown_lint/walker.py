@@ -54,6 +54,7 @@ class Work:
     through: tuple[str, ...] = ()  # helpers the enqueue was reached through
     links: frozenset = frozenset()  # origins of its arguments
     cancel_requested: bool = False
+    fix: tuple = field(default=(), compare=False)  # the enqueue rule's fix templates
 
 
 @dataclass(frozen=True)
@@ -635,6 +636,7 @@ class Walker:
             job=job_name,
             job_ref=job_val.ref if job_val.kind == "func" else "",
             hint=rule.hint,
+            fix=rule.fix,
             via=receiver.obj,
             owner=frame.self_obj,
             through=frame.through,

@@ -1,0 +1,218 @@
+"""`teardown-lint fix`: plan the fixes, apply them in memory, re-lint the result, then write.
+
+Nothing is written that has not been re-parsed and re-linted with the rest of the project: a
+finding whose fix leaves it (or another finding) in place, or breaks the file, gets no edit and is
+reported as not fixed. Writes are atomic (a temporary file in the same directory, then a rename).
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from . import packs
+from .config import Config
+from .engine import Result, run
+from .fixes import Fix, Plan, Settings, Tree, Unfixable, edits, plan, render
+
+ROUNDS = 4  # re-lint rounds: each drops the fixes that did not hold
+
+
+@dataclass
+class Outcome:
+    before: Result  # the findings the run started with
+    after: Result  # the findings left (after the fixes, or as they would be)
+    changed: dict = field(default_factory=dict)  # relative path -> (old bytes, new bytes)
+    fixed: list = field(default_factory=list)  # findings fixed
+    unfixed: list = field(default_factory=list)  # (finding, reason)
+    errors: list = field(default_factory=list)  # files that could not be written
+
+    def diff(self) -> str:
+        out = []
+        for path, (old, new) in sorted(self.changed.items()):
+            encoding = _encoding(old)
+            out += difflib.unified_diff(
+                old.decode(encoding, errors="replace").splitlines(keepends=True),
+                new.decode(encoding, errors="replace").splitlines(keepends=True),
+                fromfile=f"a/{path}", tofile=f"b/{path}",
+            )
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
+
+
+def settings_for(config: Config, strategy: str | None) -> Settings:
+    strategy = strategy or config.fix.get("strategy", "wait")
+    helper = config.fix.get(strategy, "")
+    return Settings(strategy=strategy, timeout=config.fix.get("timeout", 30), helper=helper,
+                    helper_async=_helper_is_async(config, helper) if helper else False)
+
+
+class Trees:
+    """libcst trees of the files fixes touch, parsed once, from the overlay or the disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, Tree] = {}
+
+    def __call__(self, path: str) -> Tree:
+        if path not in self.cache:
+            try:
+                self.cache[path] = Tree(path, (self.root / path).read_bytes())
+            except (OSError, cst.ParserSyntaxError, UnicodeError, SyntaxError, ValueError) as exc:
+                raise Unfixable(f"cannot read {path} for fixing: {exc}") from exc
+        return self.cache[path]
+
+
+def attach(result: Result, config: Config, strategy: str | None = None) -> None:
+    """Give every finding its (unverified) fix, for `check`'s JSON and full output."""
+    settings = settings_for(config, strategy)
+    trees = Trees(config.root)
+    for finding in result.findings:
+        try:
+            p = plan(finding, trees, settings)
+        except Unfixable as exc:
+            finding.fix = None
+            finding.unfixable = str(exc)
+            continue
+        finding.fix = Fix(settings.strategy, p.message, _edits_of(trees, [p]))
+
+
+def fix(config: Config, paths: list[Path], strategy: str | None = None, write: bool = True,
+        knowledge: packs.Knowledge | None = None) -> Outcome:
+    knowledge = knowledge or packs.load(config.calls)
+    before = run(config, paths, knowledge)
+    settings = settings_for(config, strategy)
+    trees = Trees(config.root)
+    plans: dict[int, Plan] = {}
+    unfixed: list = []
+    for i, finding in enumerate(before.findings):
+        try:
+            plans[i] = plan(finding, trees, settings)
+        except Unfixable as exc:
+            unfixed.append((finding, str(exc)))
+    identities = {_identity(f) for f in before.findings}
+    after, changed = before, {}
+    for _ in range(ROUNDS):
+        changed, broken = _render_all(trees, plans)
+        for i in [i for i, p in plans.items() if p.paths() & broken]:
+            unfixed.append((before.findings[i], f"the fix would not parse in {', '.join(sorted(plans[i].paths() & broken))}"))
+            del plans[i]
+        if broken:
+            continue
+        if not changed:
+            after = before
+            break
+        after = run(config, paths, knowledge, overlay={p: new for p, (_, new) in changed.items()})
+        left = {_identity(f) for f in after.findings}
+        new = left - identities
+        failed = [i for i in plans if _identity(before.findings[i]) in left]
+        if new:
+            # a fix that creates a finding: drop the fixes of the files where it appears
+            touched = {f.path for f in after.findings if _identity(f) in new}
+            failed += [i for i, p in plans.items() if p.paths() & touched and i not in failed]
+        if not failed:
+            break
+        for i in failed:
+            reason = "the re-lint still reports it after the fix" if _identity(before.findings[i]) in left else \
+                "the fix makes another finding appear"
+            unfixed.append((before.findings[i], reason))
+            del plans[i]
+    else:
+        changed, after = {}, before
+        unfixed += [(before.findings[i], "the fixes did not converge") for i in plans]
+        plans = {}
+    outcome = Outcome(before=before, after=after, changed=changed,
+                      fixed=[before.findings[i] for i in sorted(plans)], unfixed=unfixed)
+    if write:
+        for path, (_, new) in sorted(changed.items()):
+            try:
+                write_atomic(config.root / path, new)
+            except OSError as exc:
+                outcome.errors.append({"path": path, "message": f"cannot write the fix: {exc}"})
+    return outcome
+
+
+def _render_all(trees: Trees, plans: dict[int, Plan]) -> tuple[dict, set]:
+    by_path: dict[str, list[Plan]] = {}
+    for p in plans.values():
+        for path in p.paths():
+            by_path.setdefault(path, []).append(p)
+    changed, broken = {}, set()
+    for path, mine in by_path.items():
+        tree = trees(path)
+        new = render(tree, mine)
+        if new == tree.source:
+            continue
+        if not _parses(new):
+            broken.add(path)
+            continue
+        changed[path] = (tree.source, new)
+    return changed, broken
+
+
+def _edits_of(trees: Trees, plans: list[Plan]) -> list:
+    out = []
+    for path in sorted({path for p in plans for path in p.paths()}):
+        tree = trees(path)
+        out += edits(path, tree.source, render(tree, plans), _encoding(tree.source))
+    return out
+
+
+def _parses(source: bytes) -> bool:
+    try:
+        cst.parse_module(source)
+        ast.parse(source)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _identity(finding) -> tuple:
+    """What a finding is, independent of the lines a fix inserts above it."""
+    first = finding.works[0] if finding.works else None
+    return (finding.rule, finding.path, finding.where, finding.what,
+            (first.path, first.text, first.job) if first else None)
+
+
+def _encoding(source: bytes) -> str:
+    try:
+        return cst.parse_module(source).encoding
+    except Exception:  # noqa: BLE001 - only for showing a diff
+        return "utf-8"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory and rename it over the original."""
+    mode = path.stat().st_mode if path.exists() else None
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tdl-tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def _helper_is_async(config: Config, helper: str) -> bool:
+    """Whether the project's helper is an `async def` (read statically from its module)."""
+    module, _, name = helper.rpartition(".")
+    for candidate in (config.root / (module.replace(".", "/") + ".py"), config.root / module.replace(".", "/") / "__init__.py"):
+        try:
+            tree = ast.parse(candidate.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                return isinstance(node, ast.AsyncFunctionDef)
+    return False

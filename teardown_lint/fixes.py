@@ -1,0 +1,569 @@
+"""Fixes stage: where a wait or cancel goes for a TDL001 finding, and the libcst edit that puts it there.
+
+Planning works on the libcst tree of each file involved (parsed only for files with findings). A
+plan is a set of operations on original nodes (bind a call's result, insert statements before or
+after a statement, add an import); `render` applies the operations of any subset of plans in one
+transformation, so one finding's fix (for the JSON `fix` field) and all of a file's fixes (for
+`teardown-lint fix`) come from the same code. What is written comes from the packs' templates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+SETUP_METHODS = {"setUp", "asyncSetUp", "setup_method", "setup"}
+REGISTERED = "a registered cleanup"
+
+
+class Unfixable(Exception):
+    """Why a finding gets no automatic fix (shown to the user)."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A replacement of whole lines, 1-based, end exclusive (Ruff's edits are ranges plus content)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "content": self.content}
+
+
+@dataclass
+class Fix:
+    strategy: str
+    message: str
+    edits: list[Edit]
+    applicability: str = "unsafe"  # it changes what the test does at run time: review it
+
+    def to_json(self) -> dict:
+        return {"applicability": self.applicability, "message": self.message,
+                "edits": [e.to_json() for e in self.edits]}
+
+
+@dataclass
+class Plan:
+    """The operations that fix one finding, on the trees of the files involved."""
+
+    message: str
+    binds: dict = field(default_factory=dict)  # path -> {small statement node: (name, attribute?)}
+    before: dict = field(default_factory=dict)  # path -> {statement node: [code]}
+    after: dict = field(default_factory=dict)
+    imports: dict = field(default_factory=dict)  # path -> [import statement]
+
+    def paths(self) -> set[str]:
+        return set(self.binds) | set(self.before) | set(self.after) | set(self.imports)
+
+
+class Tree:
+    """One file's libcst module with positions and parents, for finding nodes by location."""
+
+    def __init__(self, path: str, source: bytes) -> None:
+        self.path = path
+        self.source = source
+        self.module = cst.parse_module(source)
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        self.positions = wrapper.resolve(PositionProvider)
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self._names: dict = {}  # function node -> names it uses
+        self.claimed: dict = {}  # call node -> bound name, shared by the findings that bind it
+
+    def node_at(self, line: int, col: int, kind) -> cst.CSTNode | None:
+        """The outermost node of `kind` that starts at line:col (1-based column)."""
+        best = None
+        for node, r in self.positions.items():
+            if isinstance(node, kind) and r.start.line == line and r.start.column + 1 == col:
+                if best is None or self._contains(node, best):
+                    best = node
+        return best
+
+    def _contains(self, outer, inner) -> bool:
+        a, b = self.positions[outer], self.positions[inner]
+        return (a.start.line, a.start.column) <= (b.start.line, b.start.column) and (
+            (a.end.line, a.end.column) >= (b.end.line, b.end.column))
+
+    def statement_at(self, line: int, col: int) -> cst.CSTNode | None:
+        """The statement (small statement or compound) starting at line:col."""
+        return self.node_at(line, col, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
+
+    def ancestors(self, node):
+        while node in self.parents:
+            node = self.parents[node]
+            yield node
+
+    def small_of(self, node) -> cst.BaseSmallStatement | None:
+        for parent in self.ancestors(node):
+            if isinstance(parent, cst.BaseSmallStatement):
+                return parent
+            if isinstance(parent, (cst.BaseCompoundStatement, cst.BaseSuite)):
+                return None
+        return None
+
+    def statement_of(self, node) -> cst.CSTNode:
+        """The block member holding `node`: a SimpleStatementLine or a compound statement."""
+        current = node
+        for parent in self.ancestors(node):
+            if isinstance(parent, (cst.IndentedBlock, cst.Module)):
+                return current
+            if isinstance(parent, cst.SimpleStatementSuite):
+                return current
+            current = parent
+        return current
+
+    def block_of(self, stmt) -> cst.CSTNode:
+        return self.parents[stmt]
+
+    def function_of(self, node) -> cst.FunctionDef | None:
+        for parent in self.ancestors(node):
+            if isinstance(parent, cst.FunctionDef):
+                return parent
+            if isinstance(parent, cst.Lambda):
+                return None
+        return None
+
+    def class_of(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        for parent in self.ancestors(function):
+            if isinstance(parent, cst.ClassDef):
+                return parent
+            if isinstance(parent, cst.FunctionDef):
+                return None
+        return None
+
+    def names_in(self, function) -> set[str]:
+        if function not in self._names:
+            names: set[str] = set()
+
+            class Names(cst.CSTVisitor):
+                def visit_Name(self, node: cst.Name) -> None:
+                    names.add(node.value)
+
+            (function or self.module).visit(Names())
+            self._names[function] = names
+        return self._names[function]
+
+    def code(self, node) -> str:
+        return self.module.code_for_node(node)
+
+    def module_names(self) -> set[str]:
+        """Names bound at module level (imports, assignments, defs)."""
+        out: set[str] = set()
+        for stmt in self.module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                out.add(stmt.name.value)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                        for alias in small.names:
+                            target = alias.asname.name if alias.asname else alias.name
+                            out.add(self.code(target).split(".")[0])
+                    elif isinstance(small, cst.Assign):
+                        out.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        out.add(small.target.value)
+        return out
+
+    def is_before(self, a, b) -> bool:
+        pa, pb = self.positions[a], self.positions[b]
+        return (pa.start.line, pa.start.column) < (pb.start.line, pb.start.column)
+
+    def inside_loop(self, stmt, stop) -> bool:
+        for parent in self.ancestors(stmt):
+            if parent is stop:
+                return False
+            if isinstance(parent, (cst.For, cst.While)):
+                return True
+        return False
+
+
+# ---- planning ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    strategy: str = "wait"
+    timeout: float = 30
+    helper: str = ""  # a project's own wait/cancel helper (dotted), preferred over templates
+    helper_async: bool = False
+
+
+def plan(finding, trees, settings: Settings) -> Plan:
+    """The operations that fix `finding`, or `Unfixable` saying why not."""
+    delete_tree = trees(finding.path)
+    delete_stmt = None
+    if finding.where != "implicit":
+        delete_stmt = delete_tree.statement_at(finding.loc.line, finding.loc.col)
+        if delete_stmt is None:
+            raise Unfixable("cannot find the delete statement")
+    top = [w for w in finding.works if not w.parent]
+    if not top:
+        raise Unfixable("the work is started by another job, not by the test")
+    out = Plan(message="")
+    if settings.helper:
+        _plan_helper(out, finding, delete_tree, delete_stmt, top, trees, settings)
+        return out
+    messages = []
+    for work in top:
+        messages.append(_plan_work(out, finding, delete_tree, delete_stmt, work, trees, settings))
+    out.message = "; ".join(dict.fromkeys(messages))
+    return out
+
+
+def _plan_helper(out: Plan, finding, delete_tree: Tree, delete_stmt, top, trees, settings: Settings) -> None:
+    module, _, name = settings.helper.rpartition(".")
+    call = f"{'await ' if settings.helper_async else ''}{name}()"
+    if delete_stmt is not None and finding.where != REGISTERED:
+        tree, anchor, where = delete_tree, delete_stmt, "before the delete"
+        _require_async(tree, anchor, call)
+        out.before.setdefault(tree.path, {}).setdefault(anchor, []).append(call)
+    else:
+        work = top[0]
+        tree = trees(work.path)
+        anchor, mode, where = _end_of_work(tree, work, finding)
+        _require_async(tree, anchor, call)
+        getattr(out, mode).setdefault(tree.path, {}).setdefault(anchor, []).append(call)
+    if module and name not in tree.module_names():
+        out.imports.setdefault(tree.path, []).append(f"from {module} import {name}")
+    out.message = f"{settings.strategy} with `{settings.helper}()` {where}"
+
+
+def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, settings: Settings) -> str:
+    template = dict(work.fix).get(settings.strategy) or ""
+    if not template:
+        raise Unfixable(f"no {settings.strategy} template for the {work.label} (add one to its pack's [fix])")
+    tree = trees(work.path)
+    call = tree.node_at(work.loc.line, work.loc.col, cst.Call)
+    if call is None:
+        raise Unfixable(f"cannot find the call `{work.text}`")
+    start_stmt = tree.statement_of(call)
+    start_fn = tree.function_of(call)
+    values = {"timeout": _number(settings.timeout), "timeout_ms": _number(settings.timeout * 1000)}
+    if "{receiver}" in template:
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            raise Unfixable(f"`{work.text}` has no receiver to wait on")
+        values["receiver"] = tree.code(func.value)
+    needs_handle = "{handle}" in template
+    delete_fn = delete_tree.function_of(delete_stmt) if delete_stmt is not None else None
+    same_function = delete_tree is tree and delete_fn is start_fn and start_fn is not None
+    # 1. before the delete, when what the template names is reachable there
+    if delete_stmt is not None and finding.where != REGISTERED:
+        reachable = None
+        if same_function and tree.is_before(start_stmt, delete_stmt) and _dominates(tree, start_stmt, delete_stmt):
+            reachable = "local"
+        elif (not needs_handle and "receiver" in values and delete_fn is not None
+              and _reachable(values["receiver"], tree, start_fn, delete_tree, delete_fn)):
+            reachable = "receiver"
+        elif (needs_handle and start_fn is not None and delete_fn is not None and delete_tree is tree
+              and start_fn.name.value in SETUP_METHODS and tree.class_of(start_fn) is not None
+              and tree.class_of(start_fn) is tree.class_of(delete_fn)):
+            reachable = "attribute"
+        if reachable:
+            if needs_handle:
+                values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"),
+                                         attribute=reachable == "attribute")
+            code = _fill(template, values)
+            _require_async(delete_tree, delete_stmt, code)
+            out.before.setdefault(delete_tree.path, {}).setdefault(delete_stmt, []).append(code)
+            _imports(out, delete_tree, work, code)
+            return f"{settings.strategy} for the {work.label} before the delete: `{_first_line(code)}`"
+    # 2. a cleanup registered in the same function: register the wait after it (cleanups run LIFO)
+    if delete_stmt is not None and finding.where == REGISTERED and same_function:
+        if needs_handle:
+            values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"))
+        code = _fill(template, values)
+        if "\n" in code or "await" in code:
+            raise Unfixable("the wait is not a single expression, so it cannot be registered as a cleanup")
+        registrar = _registrar(delete_tree, delete_stmt)
+        later = delete_stmt if tree.is_before(start_stmt, delete_stmt) else start_stmt
+        if not _dominates(tree, start_stmt, later) and later is not start_stmt:
+            raise Unfixable("the job is started on some paths only")
+        out.after.setdefault(tree.path, {}).setdefault(later, []).append(f"{registrar}(lambda: {code})")
+        _imports(out, tree, work, code)
+        return f"register a cleanup that runs before the delete: `{_first_line(code)}`"
+    # 3. where the work's handle is last alive in the function that started it
+    anywhere = not needs_handle and "receiver" in values and _reachable(values["receiver"], tree, start_fn, tree, start_fn)
+    anchor, mode, where = _end_of_work(tree, work, finding, call=call, top_level=anywhere)
+    if needs_handle:
+        values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"))
+    code = _fill(template, values)
+    if "receiver" in values and not _reachable(values["receiver"], tree, start_fn, tree, start_fn, local_ok=True):
+        raise Unfixable(f"`{values['receiver']}` is not reachable {where}")
+    _require_async(tree, anchor, code)
+    getattr(out, mode).setdefault(tree.path, {}).setdefault(anchor, []).append(code)
+    _imports(out, tree, work, code)
+    return f"{settings.strategy} for the {work.label} {where}: `{_first_line(code)}`"
+
+
+def _end_of_work(tree: Tree, work, finding, call=None, top_level: bool = False):
+    """(anchor statement, "after"/"before", description): the end of the block where the handle lives;
+    with `top_level` (the wait names only a parameter or a global), the end of the function."""
+    if work.through:
+        raise Unfixable(f"the {work.label} is started inside `{work.through[-1]}`; wait for it there or in the test")
+    call = call or tree.node_at(work.loc.line, work.loc.col, cst.Call)
+    if call is None:
+        raise Unfixable(f"cannot find the call `{work.text}`")
+    fn = tree.function_of(call)
+    if fn is None:
+        raise Unfixable("the work is started at module level")
+    if _is_fixture(fn) and not _has_yield(fn):
+        raise Unfixable(f"the work is started in the setup of fixture `{fn.name.value}`, which has no teardown to wait in")
+    stmt = tree.statement_of(call)
+    block = tree.block_of(stmt)
+    owner = tree.parents.get(block)
+    # names bound inside `with` bodies stay alive after them: climb to the enclosing block
+    while (isinstance(owner, cst.With) or (top_level and owner is not fn)) and owner is not None:
+        if not isinstance(owner, cst.BaseCompoundStatement):
+            owner = tree.parents.get(owner)  # an `else:`/`except:`/`finally:` clause: its statement
+            continue
+        stmt = owner
+        block = tree.block_of(stmt)
+        owner = tree.parents.get(block)
+    body = list(block.body)
+    last = body[-1]
+    if owner is fn:
+        where = "at the end of the test" if fn.name.value.startswith("test") else f"at the end of `{fn.name.value}`"
+        if isinstance(last, cst.Try) and last.finalbody is not None and _within(tree, stmt, last.body):
+            return last.finalbody.body.body[0], "before", "in the test's `finally:`"
+        if isinstance(last, cst.Return) or (isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)):
+            return last, "before", where
+        return last, "after", where
+    kind = {cst.For: "the loop body", cst.While: "the loop body", cst.If: "the branch", cst.Else: "the branch",
+            cst.Try: "the `try:` body", cst.With: "the `with` body"}.get(type(owner), "its block")
+    return last, "after", f"at the end of {kind} that starts it"
+
+
+def _within(tree: Tree, node, block) -> bool:
+    return any(parent is block for parent in tree.ancestors(node))
+
+
+def _dominates(tree: Tree, start_stmt, later) -> bool:
+    """`start_stmt` runs whenever `later` does: its block encloses `later` (straight-line code)."""
+    block = tree.block_of(start_stmt)
+    return later in block.body or any(parent is block for parent in tree.ancestors(later))
+
+
+def _reachable(expr: str, tree: Tree, fn, other_tree: Tree, other_fn, local_ok: bool = False) -> bool:
+    """The receiver expression means the same object in `other_fn`: a shared parameter (a fixture),
+    a module-level name, or `self.` within one class; or (local_ok) a local bound in the function."""
+    root = re.match(r"[A-Za-z_][A-Za-z0-9_]*", expr)
+    if not root:
+        return False
+    name = root.group(0)
+    params = {p.name.value for p in _params(other_fn)} if other_fn is not None else set()
+    if name == "self":
+        return other_fn is fn or (fn is not None and other_tree is tree and tree.class_of(fn) is not None
+                                  and tree.class_of(fn) is other_tree.class_of(other_fn)
+                                  and fn.name.value in SETUP_METHODS)
+    if name in params and (fn is other_fn or name in {p.name.value for p in _params(fn)}):
+        return True
+    if name in other_tree.module_names() and (tree is other_tree or name in tree.module_names()):
+        assigned = other_fn is not None and name in _assigned(other_fn)
+        return not assigned
+    return local_ok and other_fn is fn
+
+
+def _params(fn) -> list:
+    if fn is None:
+        return []
+    p = fn.params
+    return [*p.posonly_params, *p.params, *p.kwonly_params]
+
+
+def _assigned(fn) -> set[str]:
+    out: set[str] = set()
+
+    class Targets(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            if isinstance(node.target, cst.Name):
+                out.add(node.target.value)
+
+    fn.visit(Targets())
+    return out
+
+
+def _bind(out: Plan, tree: Tree, call: cst.Call, fn, base: str, attribute: bool = False) -> str:
+    """The name the call's result is reachable by: its existing target, or a new one we bind."""
+    small = tree.small_of(call)
+    value = small.value if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
+    direct = value is call or (isinstance(value, cst.Await) and value.expression is call)
+    if isinstance(small, cst.Assign) and direct and len(small.targets) == 1:
+        target = small.targets[0].target
+        if isinstance(target, cst.Name) or (attribute and isinstance(target, cst.Attribute)):
+            return tree.code(target)
+    if isinstance(small, cst.AnnAssign) and direct and isinstance(small.target, cst.Name):
+        return small.target.value
+    if not (isinstance(small, cst.Expr) and direct):
+        raise Unfixable(f"the result of `{tree.code(call)[:60]}` is not a plain statement, so it cannot be bound to a name")
+    key = (call, attribute)
+    if key not in tree.claimed:
+        taken = tree.names_in(fn) | tree.module_names() | set(tree.claimed.values())
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        tree.claimed[key] = f"self.{name}" if attribute else name
+    out.binds.setdefault(tree.path, {})[small] = tree.claimed[key]
+    return tree.claimed[key]
+
+
+def _registrar(tree: Tree, stmt) -> str:
+    small = stmt if isinstance(stmt, cst.BaseSmallStatement) else (
+        stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None)
+    value = getattr(small, "value", None)
+    if isinstance(value, cst.Call):
+        return tree.code(value.func)
+    raise Unfixable("cannot tell how the cleanup was registered")
+
+
+def _require_async(tree: Tree, anchor, code: str) -> None:
+    if re.search(r"\bawait\b", code):
+        fn = tree.function_of(anchor)
+        if fn is None or fn.asynchronous is None:
+            raise Unfixable("the wait must be awaited, but the place it goes is not an `async def`")
+
+
+def _imports(out: Plan, tree: Tree, work, code: str) -> None:
+    present = tree.module_names()
+    for line in dict(work.fix).get("imports", ()):
+        bound = line.split(" as ")[-1].split()[-1] if " as " in line else line.split()[-1]
+        if line.startswith("import "):
+            bound = line.split()[1].split(".")[0]
+        if re.search(rf"\b{re.escape(bound)}\b", code) and bound not in present:
+            out.imports.setdefault(tree.path, []).append(line)
+
+
+def _is_fixture(fn: cst.FunctionDef) -> bool:
+    return any("fixture" in cst.Module([]).code_for_node(d.decorator) for d in fn.decorators)
+
+
+def _has_yield(fn: cst.FunctionDef) -> bool:
+    found = []
+
+    class Yields(cst.CSTVisitor):
+        def visit_Yield(self, node) -> None:
+            found.append(node)
+
+        def visit_FunctionDef(self, node) -> bool:
+            return node is fn
+
+    fn.visit(Yields())
+    return bool(found)
+
+
+def _fill(template: str, values: dict) -> str:
+    def sub(match):
+        key = match.group(1)
+        if key not in values:
+            raise Unfixable(f"the template needs `{{{key}}}`, which is not known here")
+        return str(values[key])
+
+    return re.sub(r"\{(\w+)\}", sub, template.strip("\n"))
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _first_line(code: str) -> str:
+    lines = code.splitlines()
+    return lines[0] + (" …" if len(lines) > 1 else "")
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+
+def render(tree: Tree, plans: list[Plan]) -> bytes:
+    """The file with the operations of `plans` applied (imports once, inserted code once)."""
+    binds: dict = {}
+    before: dict = {}
+    after: dict = {}
+    imports: list[str] = []
+    for p in plans:
+        binds.update(p.binds.get(tree.path, {}))
+        for table, mine in ((before, p.before), (after, p.after)):
+            for node, codes in mine.get(tree.path, {}).items():
+                table.setdefault(node, [])
+                table[node] += [c for c in codes if c not in table[node]]
+        imports += [i for i in p.imports.get(tree.path, []) if i not in imports]
+    if not (binds or before or after or imports):
+        return tree.source
+    module = tree.module.visit(_Apply(binds, before, after))
+    if imports:
+        module = _add_imports(module, imports)
+    return module.bytes
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, binds, before, after) -> None:
+        self.binds, self.before, self.after = binds, before, after
+
+    def leave_Expr(self, original, updated):
+        name = self.binds.get(original)
+        if name is None:
+            return updated
+        return cst.Assign(targets=[cst.AssignTarget(cst.parse_expression(name))], value=updated.value,
+                          semicolon=updated.semicolon)
+
+    def leave_IndentedBlock(self, original, updated):
+        return updated.with_changes(body=self._body(original.body, updated.body))
+
+    def leave_Module(self, original, updated):
+        return updated.with_changes(body=self._body(original.body, updated.body))
+
+    def _body(self, originals, updateds):
+        out = []
+        for orig, new in zip(originals, updateds):
+            pre = [stmt for code in self.before.get(orig, ()) for stmt in _statements(code)]
+            if pre and new.leading_lines:
+                # blank lines above the anchor go above what is inserted; its comments stay with it
+                lead = list(new.leading_lines)
+                blank = 0
+                while blank < len(lead) and lead[blank].comment is None:
+                    blank += 1
+                pre[0] = pre[0].with_changes(leading_lines=lead[:blank])
+                new = new.with_changes(leading_lines=lead[blank:])
+            out += pre
+            out.append(new)
+            out += [stmt for code in self.after.get(orig, ()) for stmt in _statements(code)]
+        return out
+
+
+def _statements(code: str) -> list:
+    return list(cst.parse_module(code + "\n").body)
+
+
+def _add_imports(module: cst.Module, imports: list[str]) -> cst.Module:
+    body = list(module.body)
+    position = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+            isinstance(s, (cst.Import, cst.ImportFrom)) or (i == 0 and isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
+            for s in stmt.body
+        ):
+            position = i + 1
+        elif i > 0 or not isinstance(stmt, cst.SimpleStatementLine):
+            break
+    new = [cst.parse_statement(line + "\n") for line in imports]
+    return module.with_changes(body=body[:position] + new + body[position:])
+
+
+def edits(path: str, before: bytes, after: bytes, encoding: str = "utf-8") -> list[Edit]:
+    """Whole-line replacements turning `before` into `after`."""
+    old = before.decode(encoding, errors="replace").splitlines(keepends=True)
+    new = after.decode(encoding, errors="replace").splitlines(keepends=True)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out.append(Edit(path, i1 + 1, 1, i2 + 1, 1, "".join(new[j1:j2])))
+    return out
