@@ -61,9 +61,10 @@ class Plan:
     before: dict = field(default_factory=dict)  # path -> {statement node: [code]}
     after: dict = field(default_factory=dict)
     imports: dict = field(default_factory=dict)  # path -> [import statement]
+    receivers: dict = field(default_factory=dict)  # path -> {call node: name its receiver is bound to}
 
     def paths(self) -> set[str]:
-        return set(self.binds) | set(self.before) | set(self.after) | set(self.imports)
+        return set(self.binds) | set(self.before) | set(self.after) | set(self.imports) | set(self.receivers)
 
 
 class Tree:
@@ -94,8 +95,9 @@ class Tree:
             (a.end.line, a.end.column) >= (b.end.line, b.end.column))
 
     def statement_at(self, line: int, col: int) -> cst.CSTNode | None:
-        """The statement (small statement or compound) starting at line:col."""
-        return self.node_at(line, col, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
+        """The block member (a statement line or a compound statement) whose statement starts at line:col."""
+        node = self.node_at(line, col, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
+        return self.statement_of(node) if node is not None else None
 
     def ancestors(self, node):
         while node in self.parents:
@@ -238,9 +240,12 @@ def _plan_helper(out: Plan, finding, delete_tree: Tree, delete_stmt, top, trees,
 
 
 def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, settings: Settings) -> str:
-    template = dict(work.fix).get(settings.strategy) or ""
+    strategy = settings.strategy
+    template = dict(work.fix).get(strategy) or ""
+    if not template and strategy == "cancel" and dict(work.fix).get("wait"):
+        strategy, template = "wait", dict(work.fix)["wait"]  # a thread cannot be cancelled: wait for it
     if not template:
-        raise Unfixable(f"no {settings.strategy} template for the {work.label} (add one to its pack's [fix])")
+        raise Unfixable(f"no {strategy} template for the {work.label} (add one to its pack's [fix])")
     tree = trees(work.path)
     call = tree.node_at(work.loc.line, work.loc.col, cst.Call)
     if call is None:
@@ -252,7 +257,11 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
         func = call.func
         if not isinstance(func, cst.Attribute):
             raise Unfixable(f"`{work.text}` has no receiver to wait on")
-        values["receiver"] = tree.code(func.value)
+        if isinstance(func.value, cst.Call):
+            # `threading.Thread(...).start()`: name the object so that the wait can reach it
+            values["receiver"] = _bind_receiver(out, tree, call, start_fn)
+        else:
+            values["receiver"] = tree.code(func.value)
     needs_handle = "{handle}" in template
     delete_fn = delete_tree.function_of(delete_stmt) if delete_stmt is not None else None
     same_function = delete_tree is tree and delete_fn is start_fn and start_fn is not None
@@ -276,7 +285,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
             _require_async(delete_tree, delete_stmt, code)
             out.before.setdefault(delete_tree.path, {}).setdefault(delete_stmt, []).append(code)
             _imports(out, delete_tree, work, code)
-            return f"{settings.strategy} for the {work.label} before the delete: `{_first_line(code)}`"
+            return f"{strategy} for the {work.label} before the delete: `{_first_line(code)}`"
     # 2. a cleanup registered in the same function: register the wait after it (cleanups run LIFO)
     if delete_stmt is not None and finding.where == REGISTERED and same_function:
         if needs_handle:
@@ -302,14 +311,15 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
     _require_async(tree, anchor, code)
     getattr(out, mode).setdefault(tree.path, {}).setdefault(anchor, []).append(code)
     _imports(out, tree, work, code)
-    return f"{settings.strategy} for the {work.label} {where}: `{_first_line(code)}`"
+    return f"{strategy} for the {work.label} {where}: `{_first_line(code)}`"
 
 
 def _end_of_work(tree: Tree, work, finding, call=None, top_level: bool = False):
     """(anchor statement, "after"/"before", description): the end of the block where the handle lives;
     with `top_level` (the wait names only a parameter or a global), the end of the function."""
-    if work.through:
-        raise Unfixable(f"the {work.label} is started inside `{work.through[-1]}`; wait for it there or in the test")
+    if work.through and not _test_code(work.path):
+        # the work starts in application code: waiting there would change the application
+        raise Unfixable(f"the {work.label} is started inside `{work.through[-1]}` ({work.path}), outside the tests")
     call = call or tree.node_at(work.loc.line, work.loc.col, cst.Call)
     if call is None:
         raise Unfixable(f"cannot find the call `{work.text}`")
@@ -341,6 +351,14 @@ def _end_of_work(tree: Tree, work, finding, call=None, top_level: bool = False):
     kind = {cst.For: "the loop body", cst.While: "the loop body", cst.If: "the branch", cst.Else: "the branch",
             cst.Try: "the `try:` body", cst.With: "the `with` body"}.get(type(owner), "its block")
     return last, "after", f"at the end of {kind} that starts it"
+
+
+def _test_code(path: str) -> bool:
+    """Test modules, conftest.py and helpers under a tests directory: code a fix may change."""
+    parts = path.split("/")
+    name = parts[-1]
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or any(
+        p in ("tests", "test", "testing") for p in parts[:-1])
 
 
 def _within(tree: Tree, node, block) -> bool:
@@ -399,11 +417,13 @@ def _bind(out: Plan, tree: Tree, call: cst.Call, fn, base: str, attribute: bool 
     direct = value is call or (isinstance(value, cst.Await) and value.expression is call)
     if isinstance(small, cst.Assign) and direct and len(small.targets) == 1:
         target = small.targets[0].target
-        if isinstance(target, cst.Name) or (attribute and isinstance(target, cst.Attribute)):
-            return tree.code(target)
+        if isinstance(target, (cst.Name, cst.Attribute)):
+            return tree.code(target)  # `result = …`, `self.result = …`
     if isinstance(small, cst.AnnAssign) and direct and isinstance(small.target, cst.Name):
         return small.target.value
-    if not (isinstance(small, cst.Expr) and direct):
+    returned = isinstance(small, cst.Return) and (small.value is call or (
+        isinstance(small.value, cst.Await) and small.value.expression is call))
+    if not ((isinstance(small, cst.Expr) and direct) or returned):
         raise Unfixable(f"the result of `{tree.code(call)[:60]}` is not a plain statement, so it cannot be bound to a name")
     key = (call, attribute)
     if key not in tree.claimed:
@@ -413,8 +433,41 @@ def _bind(out: Plan, tree: Tree, call: cst.Call, fn, base: str, attribute: bool 
             n += 1
             name = f"{base}_{n}"
         tree.claimed[key] = f"self.{name}" if attribute else name
-    out.binds.setdefault(tree.path, {})[small] = tree.claimed[key]
-    return tree.claimed[key]
+    name = tree.claimed[key]
+    if returned:
+        # `return task.delay(...)`: bind, wait (before the return), then return the name
+        stmt = tree.statement_of(small)
+        codes = out.before.setdefault(tree.path, {}).setdefault(stmt, [])
+        if f"{name} = {tree.code(small.value)}" not in codes:
+            codes.insert(0, f"{name} = {tree.code(small.value)}")
+    out.binds.setdefault(tree.path, {})[small] = name
+    return name
+
+
+def _bind_receiver(out: Plan, tree: Tree, call: cst.Call, fn) -> str:
+    small = tree.small_of(call)
+    value = getattr(small, "value", None)
+    if not (isinstance(small, cst.Expr) and (value is call or (isinstance(value, cst.Await) and value.expression is call))):
+        raise Unfixable(f"`{tree.code(call)[:60]}` is not a plain statement, so its object cannot be named")
+    maker = call.func.value.func
+    base = maker.attr.value if isinstance(maker, cst.Attribute) else getattr(maker, "value", "worker")
+    base = re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower() or "worker"
+    key = (call, "receiver")
+    if key not in tree.claimed:
+        taken = tree.names_in(fn) | tree.module_names() | set(tree.claimed.values())
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        tree.claimed[key] = name
+    name = tree.claimed[key]
+    out.receivers.setdefault(tree.path, {})[call] = name
+    stmt = tree.statement_of(call)
+    codes = out.before.setdefault(tree.path, {}).setdefault(stmt, [])
+    assignment = f"{name} = {tree.code(call.func.value)}"
+    if assignment not in codes:
+        codes.insert(0, assignment)
+    return name
 
 
 def _registrar(tree: Tree, stmt) -> str:
@@ -444,7 +497,13 @@ def _imports(out: Plan, tree: Tree, work, code: str) -> None:
 
 
 def _is_fixture(fn: cst.FunctionDef) -> bool:
-    return any("fixture" in cst.Module([]).code_for_node(d.decorator) for d in fn.decorators)
+    """`@pytest.fixture`, `@pytest_asyncio.fixture(...)`, `@fixture`: the decorator's name ends in `fixture`."""
+    for d in fn.decorators:
+        target = d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator
+        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+        if name.endswith("fixture"):
+            return True
+    return False
 
 
 def _has_yield(fn: cst.FunctionDef) -> bool:
@@ -486,11 +545,13 @@ def _first_line(code: str) -> str:
 def render(tree: Tree, plans: list[Plan]) -> bytes:
     """The file with the operations of `plans` applied (imports once, inserted code once)."""
     binds: dict = {}
+    receivers: dict = {}
     before: dict = {}
     after: dict = {}
     imports: list[str] = []
     for p in plans:
         binds.update(p.binds.get(tree.path, {}))
+        receivers.update(p.receivers.get(tree.path, {}))
         for table, mine in ((before, p.before), (after, p.after)):
             for node, codes in mine.get(tree.path, {}).items():
                 table.setdefault(node, [])
@@ -498,15 +559,25 @@ def render(tree: Tree, plans: list[Plan]) -> bytes:
         imports += [i for i in p.imports.get(tree.path, []) if i not in imports]
     if not (binds or before or after or imports):
         return tree.source
-    module = tree.module.visit(_Apply(binds, before, after))
+    module = tree.module.visit(_Apply(binds, before, after, receivers))
     if imports:
         module = _add_imports(module, imports)
     return module.bytes
 
 
 class _Apply(cst.CSTTransformer):
-    def __init__(self, binds, before, after) -> None:
-        self.binds, self.before, self.after = binds, before, after
+    def __init__(self, binds, before, after, receivers) -> None:
+        self.binds, self.before, self.after, self.receivers = binds, before, after, receivers
+
+    def leave_Call(self, original, updated):
+        name = self.receivers.get(original)
+        if name is None:
+            return updated
+        return updated.with_changes(func=updated.func.with_changes(value=cst.Name(name)))
+
+    def leave_Return(self, original, updated):
+        name = self.binds.get(original)
+        return updated if name is None else updated.with_changes(value=cst.parse_expression(name))
 
     def leave_Expr(self, original, updated):
         name = self.binds.get(original)
