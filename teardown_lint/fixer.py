@@ -19,7 +19,7 @@ import libcst as cst
 from . import packs
 from .config import Config
 from .engine import Result, run
-from .fixes import Fix, Plan, Settings, Tree, Unfixable, edits, plan, render
+from .fixes import Fix, Plan, Settings, Tree, Unfixable, edits, plan, plan_units, render
 
 ROUNDS = 4  # re-lint rounds: each drops the fixes that did not hold
 
@@ -88,46 +88,57 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
     before = run(config, paths, knowledge)
     settings = settings_for(config, strategy)
     trees = Trees(config.root)
-    plans: dict[int, Plan] = {}
+    units: dict[int, tuple] = {}  # unit id -> (finding, work, plan)
     unfixed: list = []
-    for i, finding in enumerate(before.findings):
+    for finding in before.findings:
         try:
-            plans[i] = plan(finding, trees, settings)
+            planned = plan_units(finding, trees, settings)
         except Unfixable as exc:
             unfixed.append((finding, str(exc)))
+            continue
+        for work, p in planned:
+            if isinstance(p, str):
+                unfixed.append((finding, p))
+            else:
+                units[len(units)] = (finding, work, p)
     identities = {_identity(f) for f in before.findings}
     after, changed = before, {}
     for _ in range(ROUNDS):
+        plans = {i: p for i, (_, _, p) in units.items()}
         changed, broken = _render_all(trees, plans)
-        for i in [i for i, p in plans.items() if p.paths() & broken]:
-            unfixed.append((before.findings[i], f"the fix would not parse in {', '.join(sorted(plans[i].paths() & broken))}"))
-            del plans[i]
         if broken:
+            for i in [i for i, p in plans.items() if p.paths() & broken]:
+                unfixed.append((units.pop(i)[0], f"the fix would not parse in {', '.join(sorted(plans[i].paths() & broken))}"))
             continue
         if not changed:
             after = before
             break
         after = run(config, paths, knowledge, overlay={p: new for p, (_, new) in changed.items()})
-        left = {_identity(f) for f in after.findings}
-        new = left - identities
-        failed = [i for i in plans if _identity(before.findings[i]) in left]
-        if new:
-            # a fix that creates a finding: drop the fixes of the files where it appears
-            touched = {f.path for f in after.findings if _identity(f) in new}
-            failed += [i for i, p in plans.items() if p.paths() & touched and i not in failed]
+        lines = {p: _line_map(old, new) for p, (old, new) in changed.items()}
+        left = {_identity(f): f for f in after.findings}
+        failed = {}
+        for i, (finding, work, _) in units.items():
+            still = left.get(_identity(finding))
+            moved = (work.path, lines.get(work.path, {}).get(work.loc.line, work.loc.line))
+            if still is not None and any((w.path, w.loc.line) == moved for w in still.works):
+                failed[i] = f"after the fix, the re-lint still reports: {still.message}"
+        # a fix that makes a new finding appear is dropped, with every fix in the files involved
+        touched = {path for f in after.findings if _identity(f) not in identities
+                   for path in (f.path, *(w.path for w in f.works))}
+        for i, (_, _, p) in units.items():
+            if p.paths() & touched and i not in failed:
+                failed[i] = "the fix makes another finding appear"
         if not failed:
             break
-        for i in failed:
-            reason = "the re-lint still reports it after the fix" if _identity(before.findings[i]) in left else \
-                "the fix makes another finding appear"
-            unfixed.append((before.findings[i], reason))
-            del plans[i]
+        for i, reason in failed.items():
+            unfixed.append((units.pop(i)[0], reason))
     else:
         changed, after = {}, before
-        unfixed += [(before.findings[i], "the fixes did not converge") for i in plans]
-        plans = {}
+        unfixed += [(finding, "the fixes did not converge") for finding, _, _ in units.values()]
+        units = {}
+    gone = {_identity(f) for f in before.findings} - {_identity(f) for f in after.findings}
     outcome = Outcome(before=before, after=after, changed=changed,
-                      fixed=[before.findings[i] for i in sorted(plans)], unfixed=unfixed)
+                      fixed=[f for f in before.findings if _identity(f) in gone], unfixed=unfixed)
     if write:
         for path, (_, new) in sorted(changed.items()):
             try:
@@ -135,6 +146,16 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
             except OSError as exc:
                 outcome.errors.append({"path": path, "message": f"cannot write the fix: {exc}"})
     return outcome
+
+
+def _line_map(old: bytes, new: bytes) -> dict[int, int]:
+    """Old line number -> new line number, across the lines a fix inserted or rewrote."""
+    a, b = old.splitlines(), new.splitlines()
+    out = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        for k in range(i2 - i1):
+            out[i1 + k + 1] = j1 + min(k, max(0, j2 - j1 - 1)) + 1
+    return out
 
 
 def _render_all(trees: Trees, plans: dict[int, Plan]) -> tuple[dict, set]:
@@ -173,10 +194,8 @@ def _parses(source: bytes) -> bool:
 
 
 def _identity(finding) -> tuple:
-    """What a finding is, independent of the lines a fix inserts above it."""
-    first = finding.works[0] if finding.works else None
-    return (finding.rule, finding.path, finding.where, finding.what,
-            (first.path, first.text, first.job) if first else None)
+    """Which delete a finding is about, independent of the lines a fix inserts above it."""
+    return (finding.rule, finding.path, finding.where, finding.what)
 
 
 def _encoding(source: bytes) -> str:

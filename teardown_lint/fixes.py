@@ -199,25 +199,67 @@ class Settings:
     helper_async: bool = False
 
 
-def plan(finding, trees, settings: Settings) -> Plan:
-    """The operations that fix `finding`, or `Unfixable` saying why not."""
+def plan_units(finding, trees, settings: Settings) -> list[tuple[object, Plan | str]]:
+    """One unit per job the test started: (work, its plan) or (work, why it cannot be fixed).
+
+    A delete is often raced by jobs from several tests; each is fixed where it starts, so that a
+    job that cannot be fixed does not hold back the others.
+    """
     delete_tree = trees(finding.path)
     delete_stmt = None
     if finding.where != "implicit":
         delete_stmt = delete_tree.statement_at(finding.loc.line, finding.loc.col)
         if delete_stmt is None:
             raise Unfixable("cannot find the delete statement")
-    top = [w for w in finding.works if not w.parent]
-    if not top:
-        raise Unfixable("the work is started by another job, not by the test")
-    out = Plan(message="")
     if settings.helper:
+        out = Plan(message="")
+        top = [w for w in finding.works if not w.parent] or finding.works
         _plan_helper(out, finding, delete_tree, delete_stmt, top, trees, settings)
-        return out
-    messages = []
-    for work in top:
-        messages.append(_plan_work(out, finding, delete_tree, delete_stmt, work, trees, settings))
-    out.message = "; ".join(dict.fromkeys(messages))
+        return [(top[0], out)]
+    units: list = []
+    for work in finding.works:
+        if work.parent:
+            units.append((work, f"the {work.label} `{work.job or work.text}` is started by the job "
+                                f"`{work.parent_job}`, out of the test's reach (configure a project drain helper "
+                                "as [tool.teardown-lint.fix] wait)"))
+            continue
+        out = Plan(message="")
+        try:
+            out.message = _plan_work(out, finding, delete_tree, delete_stmt, work, trees, settings)
+        except Unfixable as exc:
+            units.append((work, str(exc)))
+            continue
+        units.append((work, out))
+    return units
+
+
+def plan(finding, trees, settings: Settings) -> Plan:
+    """All of a finding's plannable units as one plan, or `Unfixable` with the first reason."""
+    units = plan_units(finding, trees, settings)
+    plans = [p for _, p in units if isinstance(p, Plan)]
+    if not plans:
+        raise Unfixable(next(p for _, p in units if isinstance(p, str)))
+    merged = merge(plans)
+    missing = [p for _, p in units if isinstance(p, str)]
+    if missing:
+        merged.message += f" (not covered: {missing[0]})"
+    return merged
+
+
+def merge(plans: list[Plan]) -> Plan:
+    out = Plan(message="; ".join(dict.fromkeys(p.message for p in plans)))
+    for p in plans:
+        for name in ("binds", "receivers"):
+            for path, table in getattr(p, name).items():
+                getattr(out, name).setdefault(path, {}).update(table)
+        for name in ("before", "after"):
+            for path, table in getattr(p, name).items():
+                for node, codes in table.items():
+                    mine = getattr(out, name).setdefault(path, {}).setdefault(node, [])
+                    mine += [c for c in codes if c not in mine]
+        for path, lines in p.imports.items():
+            mine = out.imports.setdefault(path, [])
+            mine += [line for line in lines if line not in mine]
     return out
 
 
@@ -265,6 +307,18 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
     needs_handle = "{handle}" in template
     delete_fn = delete_tree.function_of(delete_stmt) if delete_stmt is not None else None
     same_function = delete_tree is tree and delete_fn is start_fn and start_fn is not None
+    # 0. the delete is the exit of a `with` whose body starts the work: wait at the end of the body
+    if (isinstance(delete_stmt, cst.With) and delete_tree is tree and _within(tree, start_stmt, delete_stmt.body)):
+        last = delete_stmt.body.body[-1]
+        if needs_handle:
+            if not (_dominates(tree, start_stmt, last) or last is start_stmt):
+                raise Unfixable("the work is started on some paths of the `with` body only")
+            values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"))
+        code = _fill(template, values)
+        _require_async(tree, last, code)
+        out.after.setdefault(tree.path, {}).setdefault(last, []).append(code)
+        _imports(out, tree, work, code)
+        return f"{strategy} for the {work.label} at the end of the `with` block: `{_first_line(code)}`"
     # 1. before the delete, when what the template names is reachable there
     if delete_stmt is not None and finding.where != REGISTERED:
         reachable = None
@@ -325,7 +379,7 @@ def _end_of_work(tree: Tree, work, finding, call=None, top_level: bool = False):
         raise Unfixable(f"cannot find the call `{work.text}`")
     fn = tree.function_of(call)
     if fn is None:
-        raise Unfixable("the work is started at module level")
+        raise Unfixable("the work is started in a lambda or at module level, where no wait can go")
     if _is_fixture(fn) and not _has_yield(fn):
         raise Unfixable(f"the work is started in the setup of fixture `{fn.name.value}`, which has no teardown to wait in")
     stmt = tree.statement_of(call)
@@ -544,20 +598,11 @@ def _first_line(code: str) -> str:
 
 def render(tree: Tree, plans: list[Plan]) -> bytes:
     """The file with the operations of `plans` applied (imports once, inserted code once)."""
-    binds: dict = {}
-    receivers: dict = {}
-    before: dict = {}
-    after: dict = {}
-    imports: list[str] = []
-    for p in plans:
-        binds.update(p.binds.get(tree.path, {}))
-        receivers.update(p.receivers.get(tree.path, {}))
-        for table, mine in ((before, p.before), (after, p.after)):
-            for node, codes in mine.get(tree.path, {}).items():
-                table.setdefault(node, [])
-                table[node] += [c for c in codes if c not in table[node]]
-        imports += [i for i in p.imports.get(tree.path, []) if i not in imports]
-    if not (binds or before or after or imports):
+    merged = merge(plans)
+    binds, receivers = merged.binds.get(tree.path, {}), merged.receivers.get(tree.path, {})
+    before, after = merged.before.get(tree.path, {}), merged.after.get(tree.path, {})
+    imports = merged.imports.get(tree.path, [])
+    if not (binds or receivers or before or after or imports):
         return tree.source
     module = tree.module.visit(_Apply(binds, before, after, receivers))
     if imports:
