@@ -313,12 +313,30 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
         if needs_handle:
             if not (_dominates(tree, start_stmt, last) or last is start_stmt):
                 raise Unfixable("the work is started on some paths of the `with` body only")
-            values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"))
+            _bind_into(values, out, tree, call, start_fn, work)
         code = _fill(template, values)
         _require_async(tree, last, code)
         out.after.setdefault(tree.path, {}).setdefault(last, []).append(code)
         _imports(out, tree, work, code)
         return f"{strategy} for the {work.label} at the end of the `with` block: `{_first_line(code)}`"
+    # 0b. the delete is in the `finally:` of the `try:` that starts the work: wait at the top of the
+    # `finally:`, guarded, so that a failure before the start does not turn into a NameError there
+    guarded = _finally_of(tree, start_stmt, delete_stmt) if delete_tree is tree and same_function else None
+    if guarded is not None:
+        anchor = guarded.finalbody.body.body[0]
+        if needs_handle:
+            _bind_into(values, out, tree, call, start_fn, work)
+            if "_each" in values or "." in values["handle"]:
+                raise Unfixable("the handle cannot be guarded in the `finally:`")
+            code = _fill(template, values)
+            out.before.setdefault(tree.path, {}).setdefault(guarded, []).append(f"{values['handle']} = None")
+            code = f"if {values['handle']} is not None:\n" + "\n".join("    " + line for line in code.splitlines())
+        else:
+            code = _fill(template, values)
+        _require_async(tree, anchor, code)
+        out.before.setdefault(tree.path, {}).setdefault(anchor, []).append(code)
+        _imports(out, tree, work, code)
+        return f"{strategy} for the {work.label} in the test's `finally:`: `{_first_line(code)}`"
     # 1. before the delete, when what the template names is reachable there
     if delete_stmt is not None and finding.where != REGISTERED:
         reachable = None
@@ -333,8 +351,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
             reachable = "attribute"
         if reachable:
             if needs_handle:
-                values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"),
-                                         attribute=reachable == "attribute")
+                _bind_into(values, out, tree, call, start_fn, work, attribute=reachable == "attribute")
             code = _fill(template, values)
             _require_async(delete_tree, delete_stmt, code)
             out.before.setdefault(delete_tree.path, {}).setdefault(delete_stmt, []).append(code)
@@ -343,7 +360,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
     # 2. a cleanup registered in the same function: register the wait after it (cleanups run LIFO)
     if delete_stmt is not None and finding.where == REGISTERED and same_function:
         if needs_handle:
-            values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"))
+            _bind_into(values, out, tree, call, start_fn, work)
         code = _fill(template, values)
         if "\n" in code or "await" in code:
             raise Unfixable("the wait is not a single expression, so it cannot be registered as a cleanup")
@@ -357,8 +374,9 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
     # 3. where the work's handle is last alive in the function that started it
     anywhere = not needs_handle and "receiver" in values and _reachable(values["receiver"], tree, start_fn, tree, start_fn)
     anchor, mode, where = _end_of_work(tree, work, finding, call=call, top_level=anywhere)
-    if needs_handle:
-        values["handle"] = _bind(out, tree, call, start_fn, dict(work.fix).get("bind", "handle"))
+    if needs_handle or (mode == "before" and anchor is start_stmt):
+        # (`return queue.add(...)` itself: bind it, wait, then return the name)
+        _bind_into(values, out, tree, call, start_fn, work)
     code = _fill(template, values)
     if "receiver" in values and not _reachable(values["receiver"], tree, start_fn, tree, start_fn, local_ok=True):
         raise Unfixable(f"`{values['receiver']}` is not reachable {where}")
@@ -405,6 +423,20 @@ def _end_of_work(tree: Tree, work, finding, call=None, top_level: bool = False):
     kind = {cst.For: "the loop body", cst.While: "the loop body", cst.If: "the branch", cst.Else: "the branch",
             cst.Try: "the `try:` body", cst.With: "the `with` body"}.get(type(owner), "its block")
     return last, "after", f"at the end of {kind} that starts it"
+
+
+def _finally_of(tree: Tree, start_stmt, delete_stmt):
+    """The `try:` statement whose body holds the start and whose `finally:` holds the delete."""
+    if delete_stmt is None:
+        return None
+    for parent in tree.ancestors(delete_stmt):
+        if isinstance(parent, cst.Try) and parent.finalbody is not None:
+            if _within(tree, delete_stmt, parent.finalbody) and _within(tree, start_stmt, parent.body):
+                return parent
+            return None
+        if isinstance(parent, cst.FunctionDef):
+            return None
+    return None
 
 
 def _test_code(path: str) -> bool:
@@ -462,6 +494,25 @@ def _assigned(fn) -> set[str]:
 
     fn.visit(Targets())
     return out
+
+
+def _bind_into(values: dict, out: Plan, tree: Tree, call: cst.Call, fn, work, attribute: bool = False) -> None:
+    """Set `{handle}`: the call's result by name, or each element of the list a comprehension builds
+    (`results = [t.delay(x) for x in xs]` is waited for with a loop)."""
+    base = dict(work.fix).get("bind", "handle")
+    element = tree.parents.get(call)
+    element = tree.parents.get(element) if isinstance(element, cst.Await) else element
+    comp = element if isinstance(element, cst.ListComp) and (element.elt is call or getattr(element.elt, "expression", None) is call) else None
+    if comp is None:
+        values["handle"] = _bind(out, tree, call, fn, base, attribute)
+        return
+    values["_each"] = _bind(out, tree, comp, fn, base + "s", attribute)
+    taken = tree.names_in(fn) | tree.module_names() | set(tree.claimed.values())
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    values["handle"] = name
 
 
 def _bind(out: Plan, tree: Tree, call: cst.Call, fn, base: str, attribute: bool = False) -> str:
@@ -581,7 +632,11 @@ def _fill(template: str, values: dict) -> str:
             raise Unfixable(f"the template needs `{{{key}}}`, which is not known here")
         return str(values[key])
 
-    return re.sub(r"\{(\w+)\}", sub, template.strip("\n"))
+    code = re.sub(r"\{(\w+)\}", sub, template.strip("\n"))
+    if "_each" in values:
+        body = "\n".join("    " + line for line in code.splitlines())
+        code = f"for {values['handle']} in {values['_each']}:\n{body}"
+    return code
 
 
 def _number(value: float) -> str:
