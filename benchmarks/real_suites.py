@@ -12,36 +12,18 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import tarfile
 import time
 from pathlib import Path
 
 import libcst
+from corpus import DEFAULT_CACHE, fetch
 
 DEFAULT = ["arq==0.28.0", "dramatiq==2.2.1", "huey==3.5.4", "rq==2.1.0", "celery==5.4.0"]
 
 
-def fetch(spec: str, cache: Path) -> Path:
-    name, version = spec.split("==")
-    for candidate in cache.glob("*.tar.gz"):
-        if candidate.name.lower().startswith(f"{name.lower()}-{version}"):
-            break
-    else:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", spec, "-d", str(cache)],
-            check=True,
-        )
-        candidate = next(p for p in cache.glob("*.tar.gz") if p.name.lower().startswith(f"{name.lower()}-{version}"))
-    target = cache / candidate.name[: -len(".tar.gz")]
-    if not target.is_dir():
-        with tarfile.open(candidate) as archive:
-            archive.extractall(cache, filter="data") if sys.version_info >= (3, 12) else archive.extractall(cache)
-    return target
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "teardown-lint-bench")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("specs", nargs="*", default=DEFAULT)
     options = parser.parse_args()
     options.cache.mkdir(parents=True, exist_ok=True)
@@ -59,7 +41,7 @@ def main() -> int:
         parse = time.perf_counter() - started
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "teardown_lint", "check", ".", "--output-format", "concise"],
+            [sys.executable, "-m", "teardown_lint", "check", ".", "--output-format", "concise", "--no-cache"],
             cwd=root, capture_output=True, text=True,
         )
         check = time.perf_counter() - started

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .facts import Call, Function, Loc
 from .findings import Finding
-from .graph import ImportGraph
+from .graph import CallGraph, ImportGraph
 from .lifecycle import FixtureDef, Lifecycle, fixture_key
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, fid
@@ -24,10 +24,10 @@ NAME = "delete-before-drain"
 class Checker(Walker):
     """TDL001 over lifecycles."""
 
-    def __init__(self, index: Index) -> None:
-        super().__init__(index)
+    def __init__(self, index: Index, graph: CallGraph | None = None, imports: ImportGraph | None = None) -> None:
+        super().__init__(index, graph)
         self.findings: dict[tuple[str, int, int], Finding] = {}
-        self.imports = ImportGraph(index)
+        self.imports = imports if imports is not None else ImportGraph(index)
         self._inline_by_file: dict[str, frozenset] = {}
         self.builder_request = FixtureDef("request", None, type_name=self.knowledge.fixture_types.get("request", ""))
 

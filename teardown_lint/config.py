@@ -11,8 +11,9 @@ from .docs import RULES
 from .packs import tomllib
 
 RULE_CODES = tuple(RULES)  # every rule has a doc (tests/test_docs.py checks the engine emits no other)
-# TDL0xx analyse the tests; TDL1xx are about the tool's own comments, selected on purpose (as Ruff's RUF100)
-DEFAULT_SELECT = ("TDL0",)
+# TDL1xx judge the tool's own comments (TDL100, Ruff's RUF100): off unless selected by a selector
+# more specific than the bare "TDL" (the default), such as "TDL100", "TDL1" or "ALL"
+OPT_IN = tuple(code for code in RULE_CODES if code.startswith("TDL1"))
 KNOWN_KEYS = {
     "select",
     "ignore",
@@ -34,18 +35,20 @@ class ConfigError(ValueError):
 class Config:
     root: Path  # the project root: where the pyproject.toml is, else the current directory
     source: Path | None = None  # the pyproject.toml read, if any
-    select: list[str] = field(default_factory=lambda: list(DEFAULT_SELECT))
+    select: list[str] = field(default_factory=lambda: ["TDL"])
     ignore: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     calls: dict[str, list[str]] = field(default_factory=dict)
     fix: dict = field(default_factory=lambda: dict(FIX_SETTINGS))
+    force_exclude: bool = False  # `--force-exclude`: `exclude` applies to files named explicitly too
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         def hits(prefixes) -> int:
             return max((len(p) for p in prefixes if code.startswith(p) or p == "ALL"), default=-1)
 
-        selected, ignored = hits(self.select), hits(self.ignore)
+        select = [p for p in self.select if p != "TDL"] if code in OPT_IN else self.select
+        selected, ignored = hits(select), hits(self.ignore)
         if selected < 0 or ignored >= selected:
             return False
         if path is not None:

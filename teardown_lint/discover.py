@@ -215,8 +215,12 @@ def describe(root: Path, path: Path) -> SourceFile:
     return SourceFile(path, relative, module, is_package, tuple(aliases))
 
 
-def targets(project: Project, paths: list[Path]) -> list[SourceFile]:
-    """The files the user named (directories expand to their Python files), in path order."""
+def targets(project: Project, paths: list[Path], force_exclude: Config | None = None) -> list[SourceFile]:
+    """The files the user named (directories expand to their Python files), in path order.
+
+    A file named explicitly is linted even where the listing skips it (as in Ruff), unless
+    `force_exclude` (`--force-exclude`: pre-commit passes every staged file) is the configuration,
+    whose exclusions then apply to it too."""
     chosen: dict[str, SourceFile] = {}
     for given in paths:
         absolute = given.resolve()
@@ -235,6 +239,8 @@ def targets(project: Project, paths: list[Path]) -> list[SourceFile]:
                 chosen[source.relative] = source
             continue
         if absolute.is_file():
+            if force_exclude is not None and _skipped(project, force_exclude, relative):
+                continue
             source = project.files.get(relative) or describe(project.root, absolute)
             project.files.setdefault(relative, source)
             chosen[relative] = source
@@ -242,3 +248,13 @@ def targets(project: Project, paths: list[Path]) -> list[SourceFile]:
             prefix = relative.rstrip("/") + "/"
             chosen.update({rel: f for rel, f in project.files.items() if rel.startswith(prefix)})
     return [chosen[key] for key in sorted(chosen)]
+
+
+def _skipped(project: Project, config: Config, relative: str) -> bool:
+    """Whether listing the project skips this file: for a Python file, not listed (`exclude`,
+    `extend-exclude`, .gitignore, tool directories, virtualenvs); for another file (a script with
+    a Python shebang, which pre-commit also passes), `exclude` or a tool directory above it."""
+    if relative.endswith(".py"):
+        return relative not in project.files
+    directories = relative.split("/")[:-1]
+    return config.excluded(relative) or any(d in SKIP_DIRS or d.endswith(".egg-info") for d in directories)

@@ -54,7 +54,51 @@ and, for a cancel, what the job does, so it is marked unsafe.
 Project helpers the packs cannot know go in `[tool.teardown-lint.calls]`
 (`enqueue`, `wait`, `cancel`, `delete`: qualified names, `*` globs allowed).
 """,
-    }
+    },
+    "TDL100": {
+        "name": "unused-suppression",
+        "summary": "a suppression comment silences nothing",
+        "doc": """\
+## What it does
+Reports `# noqa: TDL001`, `# teardown-lint: ignore[TDL001]` and file-level
+`# teardown-lint: noqa` comments that silenced no finding in this run, and the codes in them that
+are unknown, not enabled, or listed twice. The analogue of Ruff's RUF100; it is not enabled by
+default: select it (`--extend-select TDL100`, or `extend-select = ["TDL100"]`).
+
+Only what belongs to teardown-lint is judged. A bare `# noqa` silences our findings too, but it is
+never reported, since another linter may need it; nor are other tools' codes (`# noqa: E501`).
+Comments in a conftest.py or helper module are judged only when every test module of the
+project was checked (a pre-commit run on a few staged files does not see all their users).
+
+## Why is this bad?
+A suppression outlives the finding it was written for: once the teardown waits for its job, the
+comment stays and will silently hide the next real race on that line.
+
+## Example
+```python
+@pytest.fixture
+def course(db):
+    course = Course.objects.create(title="Intro")
+    yield course
+    drain_queue()
+    course.delete()  # noqa: TDL001
+```
+
+## Use instead
+```python
+@pytest.fixture
+def course(db):
+    course = Course.objects.create(title="Intro")
+    yield course
+    drain_queue()
+    course.delete()
+```
+To keep a suppression on purpose, list the rule in it: `# noqa: TDL001, TDL100`.
+
+## Fix safety
+No automatic fix is offered: remove the comment, or the codes the message names, by hand.
+""",
+    },
 }
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from . import discover, packs
-from .check import Checker
-from .config import Config
+from . import affected, discover, packs, parallel, suppressions
+from .cache import Cache, digest, run_key
+from .config import RULE_CODES, Config
 from .extract import extract
 from .facts import FileFacts
 from .findings import Finding
-from .graph import imported_modules
-from .lifecycle import Builder
+from .lifecycle import PytestSettings
 from .project import Index
 
 
@@ -25,6 +25,11 @@ class Result:
     suppressed: int = 0
     internal_errors: int = 0  # analysis bugs, listed in `errors`; the run exits 2
     sources: dict = field(default_factory=dict)  # path -> source lines, for reporters
+    checked: list[str] = field(default_factory=list)  # the target files checked (root-relative)
+    baselined: int = 0  # findings hidden because the baseline (--baseline) records them
+    stale: list[dict] = field(default_factory=list)  # baseline entries no longer found
+    warnings: list[dict] = field(default_factory=list)  # {path, line, message}: malformed directives
+    index: Index | None = field(default=None, repr=False)  # the linked project, for `debug`
 
 
 def read_facts(source: discover.SourceFile, overlay: dict[str, bytes] | None = None) -> FileFacts:
@@ -37,74 +42,113 @@ def read_facts(source: discover.SourceFile, overlay: dict[str, bytes] | None = N
 
 
 def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = None,
-        overlay: dict[str, bytes] | None = None) -> Result:
+        overlay: dict[str, bytes] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+        jobs: int = 1, cache: Cache | None = None) -> Result:
+    """`progress(phase, done, total)` is called as each target file is read ("read") and
+    checked ("check"), for a progress bar. `jobs`: processes that extract facts and check files
+    (`parallel`); the result is the same whatever the number. `cache`: reuse the facts of
+    unchanged files and, when nothing it depends on changed, the whole analysis (`cache`)."""
     knowledge = knowledge or packs.load(config.calls)
     project = discover.list_project(config)
-    chosen = discover.targets(project, paths)
-    index = Index(project, knowledge)
-    queue: list[discover.SourceFile] = list(chosen)
-    for target in chosen:
-        queue.extend(project.conftests_above(target.relative))
-    # configuration modules the packs name (Django settings, celeryconfig): read even when no
-    # test imports them, since the settings in them (task_always_eager) apply project-wide
-    queue.extend(f for f in project.files.values() if knowledge.is_config_file(f.relative))
-    seen: set[str] = set()
-    while queue:
-        source = queue.pop(0)
-        if source.relative in seen:
-            continue
-        seen.add(source.relative)
-        facts = read_facts(source, overlay)
-        index.add(facts)
-        for dotted in imported_modules(facts):
-            found = project.module_of(dotted, source.relative)
-            if found is not None and found[0].relative not in seen:
-                queue.append(found[0])
-            # `import pkg.sub` also runs `pkg/__init__.py`; `from pkg import mod` names a module
-            sub = project.resolve_module(dotted, source.relative)
-            if sub is not None and sub.relative not in seen:
-                queue.append(sub)
-    index.build_call_tables()
-    result = Result()
+    chosen = discover.targets(project, paths, config if config.force_exclude else None)
     target_paths = {t.relative for t in chosen}
-    for path in sorted(index.files):
-        facts = index.files[path]
-        if facts.error is not None and path in target_paths:
-            result.errors.append({"path": path, "message": facts.error})
-    builder = Builder(index)
-    checker = Checker(index)
-    for path in sorted(target_paths):
-        facts = index.files.get(path)
-        if facts is None:
-            continue
-        result.files_checked += 1
-        try:
-            lifecycles = builder.lifecycles(facts)
-        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
-            result.errors.append({"path": path, "message": f"internal error: {exc!r}"})
-            result.internal_errors += 1
-            continue
-        for lc in lifecycles:
-            result.tests += 1
-            try:
-                checker.run(lc)
-            except Exception as exc:  # noqa: BLE001 - report it, check the other tests
-                result.errors.append({"path": path, "message": f"internal error in {lc.node_id}: {exc!r}"})
-                result.internal_errors += 1
-    for finding in sorted(checker.findings.values(), key=Finding.sort_key):
+    analysis = _analyse(project, chosen, knowledge, overlay, progress, jobs, cache)
+    # a conftest.py or helper given without the tests that read it (pre-commit passes only the
+    # staged files): those tests are checked too, for the findings that involve a file given
+    dependents = affected.dependents(project, chosen, analysis.python_files, overlay, cache)
+    if dependents:
+        more = _analyse(project, dependents, knowledge, overlay, None, jobs, cache)
+        analysis = affected.merge(analysis, more, target_paths)
+    result = Result(errors=list(analysis.errors), files_checked=analysis.files_checked, tests=analysis.tests,
+                    internal_errors=analysis.internal_errors, checked=list(analysis.checked))
+    # From here on, `analysis.files` may hold light facts (path, module, error, suppressions and
+    # lines only) restored from the cache, and `analysis.index` is then None: code below that
+    # needs more of a file must add it to what `_analyse` caches (`_light`).
+    judged = suppressions.judged_files(target_paths, project.files, analysis.python_files)
+    suppressor = suppressions.Suppressor(config, analysis.files, judged, known_codes=RULE_CODES)
+    for finding in sorted(analysis.findings, key=Finding.sort_key):
         if not config.enabled(finding.rule, finding.path):
             continue
-        facts = index.files.get(finding.path)
-        if facts is not None and _suppressed(facts, finding):
+        if suppressor.suppressed(finding):
             result.suppressed += 1
             continue
         result.findings.append(finding)
-    result.sources = {path: facts.lines for path, facts in index.files.items()}
+    result.findings = sorted(result.findings + suppressor.unused(), key=Finding.sort_key)  # + TDL100
+    result.warnings += suppressor.warnings(target_paths)
+    result.index = analysis.index
+    result.sources = {path: facts.lines for path, facts in analysis.files.items()}
     return result
 
 
-def _suppressed(facts: FileFacts, finding: Finding) -> bool:
-    for line, codes in facts.suppressions:
-        if line == finding.loc.line and ("*" in codes or finding.rule in codes):
-            return True
-    return False
+@dataclass
+class Analysis:
+    """Everything before selection and suppressions: what a warm run takes from the cache."""
+
+    findings: list[Finding]  # every finding of the checked tests
+    errors: list[dict]
+    files_checked: int
+    tests: int
+    internal_errors: int
+    checked: list[str]
+    python_files: tuple[str, ...]  # pytest's, from the project's settings
+    files: dict[str, FileFacts]  # every file read, in the order read
+    index: Index | None  # None when the analysis came from the cache
+
+
+def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowledge: packs.Knowledge,
+             overlay: dict[str, bytes] | None, progress, jobs: int, cache: Cache | None) -> Analysis:
+    key = run_key(project, chosen, knowledge) if cache is not None and overlay is None else None
+    if key is not None:
+        cached = _from_cache(cache.load_run(key[0]), key[1], project)
+        if cached is not None:
+            return cached
+    read = parallel.read(project, chosen, knowledge, jobs=jobs, cache=cache, overlay=overlay, progress=progress)
+    index = Index(project, knowledge)
+    for facts in read.facts:
+        index.add(facts)
+    target_paths = {t.relative for t in chosen}
+    errors = [{"path": path, "message": facts.error} for path, facts in sorted(index.files.items())
+              if facts.error is not None and path in target_paths]
+    settings = PytestSettings.read(project.root)
+    checked = parallel.check(index, sorted(target_paths), settings, jobs=jobs, progress=progress)
+    analysis = Analysis(checked.findings, errors + checked.errors, checked.files_checked, checked.tests,
+                        checked.internal_errors, checked.checked, settings.python_files, index.files, index)
+    if key is not None:
+        # stored before the code after `_analyse` attaches fixes and fingerprints to the findings
+        cache.store_run(key[0], {
+            "stamp": key[1], "digests": read.digests, "findings": analysis.findings, "errors": analysis.errors,
+            "counts": (analysis.files_checked, analysis.tests, analysis.internal_errors),
+            "checked": analysis.checked, "python_files": analysis.python_files,
+            "files": [_light(facts) for facts in index.files.values()],
+        })
+    return analysis
+
+
+def _light(facts: FileFacts) -> tuple:
+    return facts.path, facts.module, facts.is_package, facts.error, facts.suppressions, facts.lines
+
+
+def _from_cache(entry, stamp: str, project: discover.Project) -> Analysis | None:
+    """The cached analysis, if it was computed from exactly the files and settings there are now."""
+    if not isinstance(entry, dict) or entry.get("stamp") != stamp:
+        return None
+    try:
+        for relative, content in entry["digests"].items():
+            source = project.files.get(relative)
+            if source is None:
+                return None
+            try:
+                now = digest(source.path.read_bytes())
+            except OSError:
+                now = ""
+            if now != content:
+                return None
+        files = {}
+        for path, module, is_package, error, marks, lines in entry["files"]:
+            files[path] = FileFacts(path, module, is_package, (), (), (), (), (), error=error, suppressions=marks, lines=lines)
+        files_checked, tests, internal_errors = entry["counts"]
+        return Analysis(entry["findings"], entry["errors"], files_checked, tests, internal_errors,
+                        entry["checked"], tuple(entry["python_files"]), files, None)
+    except (KeyError, TypeError, ValueError):  # an entry of another shape: a miss
+        return None

@@ -1,17 +1,27 @@
-"""Parse stage: one libcst parse per file, turned into `FileFacts`.
+"""Parse stage: one `ast` parse per file, turned into `FileFacts`.
 
 The extractor keeps only what the analysis reads: call sites with their arguments summarised,
 bindings (who aliases what), and the control flow around them. It resolves no names: that needs
 the whole project, and happens when facts are linked.
+
+It parses with the standard library's `ast` (C parser; libcst's parse plus its position metadata
+cost about 40x more) yet gives the facts libcst gave, locations included: 1-based lines, 1-based
+columns counted in characters (ast counts UTF-8 bytes), a def's or class's location on its name,
+an argument's source without its tuple's or generator's own parentheses.
+
+`ast.parse` accepts only the running interpreter's grammar: a file using newer syntax (say PEP 695
+`type X = ...` read by Python 3.11) is reported as a syntax error, where libcst, which carries its
+own grammar, parsed it. That is accepted: tests are written for the Python that runs them.
 """
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
+import warnings
 from dataclasses import dataclass, field
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .facts import (
     Arg,
@@ -39,26 +49,43 @@ _IGNORE = re.compile(r"#\s*teardown-lint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 _TEXT_MAX = 120
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)  # except* is 3.11+
+_SEQUENCES = (ast.List, ast.Tuple, ast.Set)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_SEQUENCE_TYPES = frozenset(_SEQUENCES)  # for `type(node) in`: faster than isinstance
+_COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
+_COMPOUND = (*_FUNCTIONS, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While, *_TRIES, ast.With, ast.AsyncWith, ast.Match)
+
 
 def extract(source: bytes, path: str, module: str, is_package: bool = False) -> FileFacts:
     """Facts of one file; a file that does not decode or parse yields facts with `error` set."""
     try:
-        tree = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        return _broken(path, module, is_package, f"syntax error at {exc.raw_line}:{exc.raw_column + 1}")
-    except (UnicodeError, LookupError, ValueError, SyntaxError) as exc:
-        # libcst raises a plain SyntaxError for undecodable bytes and unknown codecs
+        # PEP 263 cookie or UTF-8 BOM (`utf-8-sig` drops it), as the interpreter would read it
+        encoding = tokenize.detect_encoding(io.BytesIO(source).readline)[0]
+        text = source.decode(encoding)
+    except (UnicodeError, LookupError, SyntaxError) as exc:
         return _broken(path, module, is_package, f"cannot decode or parse: {exc}")
+    nul = text.find("\0")
+    if nul >= 0:  # ast refuses these with no position
+        before = _LINE_BREAK.split(text[:nul])
+        return _broken(path, module, is_package, f"syntax error at {len(before)}:{len(before[-1]) + 1}")
     try:
-        text = source.decode(tree.encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        return _broken(path, module, is_package, f"cannot decode: {exc}")
-    # Lines as libcst counts them: only \n, \r\n and \r end a line (not \f or \u2028).
+        with warnings.catch_warnings():
+            # invalid escapes and the like warn at parse time; `-W error` would make them errors
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except SyntaxError as exc:
+        return _broken(path, module, is_package, f"syntax error at {exc.lineno or 1}:{exc.offset or 1}")
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return _broken(path, module, is_package, f"cannot parse: {type(exc).__name__}")
+    # Lines as the parser counts them: only \n, \r\n and \r end a line (not \f or \u2028).
     lines = tuple(_LINE_BREAK.split(text))
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    builder = _Builder(module, lines, positions, is_package)
-    body = builder.module(tree)
+    builder = _Builder(module, text, lines, is_package)
+    try:
+        body = builder.module(tree)
+    except RecursionError:
+        return _broken(path, module, is_package, "cannot analyse: too deeply nested")
     return FileFacts(
         path=path,
         module=module,
@@ -108,12 +135,80 @@ class _Ctx:
     names: set | None = None  # while summarising an argument: the names it uses
 
 
+class _Source:
+    """The decoded text and its lines; ast's byte columns turned into character columns."""
+
+    def __init__(self, text: str, lines: tuple[str, ...]) -> None:
+        self.text = text
+        self.lines = lines
+        self.ascii = text.isascii()  # then bytes are characters: the common, fast case
+        self._encoded: dict[int, bytes] = {}
+        self._starts: list[int] | None = None
+
+    def col(self, line: int, offset: int) -> int:
+        """0-based character column of UTF-8 byte `offset` on 1-based `line`."""
+        if self.ascii:
+            return offset
+        encoded = self._encoded.get(line)
+        if encoded is None:
+            text = self.lines[line - 1]
+            encoded = self._encoded[line] = text.encode("utf-8") if not text.isascii() else b""
+        return len(encoded[:offset].decode("utf-8", "replace")) if encoded else offset
+
+    def start(self, node: ast.AST) -> tuple[int, int]:
+        return node.lineno, self.col(node.lineno, node.col_offset)
+
+    def end(self, node: ast.AST) -> tuple[int, int]:
+        return node.end_lineno, self.col(node.end_lineno, node.end_col_offset)
+
+    def segment(self, node: ast.AST) -> str:
+        """The node's exact source (line endings as written)."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+        (line, col), (end_line, end_col) = self.start(node), self.end(node)
+        return self.text[self._starts[line - 1] + col : self._starts[end_line - 1] + end_col]
+
+    def significant(self, start: tuple[int, int], stop: tuple[int, int]):
+        """(line, col, char) of the tokens' characters between two token boundaries, skipping
+        blanks, comments and backslash continuations; no string literal may start in between."""
+        line, col = start
+        while (line, col) < stop:
+            text = self.lines[line - 1]
+            if col >= len(text) or text[col] == "#" or (text[col] == "\\" and col == len(text) - 1):
+                line, col = line + 1, 0
+                continue
+            char = text[col]
+            if char not in " \t\x0c":
+                yield line, col, char
+            col += 1
+
+    def name(self, node: ast.AST, keywords: int) -> Loc:
+        """The name after `keywords` leading words (`async def NAME`, `class NAME`)."""
+        line, col = self.start(node)
+        words = 0
+        while True:
+            text = self.lines[line - 1]
+            match = _WORD.match(text, col)
+            if match is None:  # a backslash continuation: the next word is on the next line
+                if line >= node.end_lineno:  # cannot happen in code that parsed; never loop
+                    return Loc(node.lineno, col + 1, node.lineno, col + 1)
+                line, col = line + 1, 0
+                continue
+            if words == keywords:
+                return Loc(line, match.start(1) + 1, line, match.end(1) + 1)
+            words += 1
+            col = match.end(1)
+
+
+_WORD = re.compile(r"[ \t\x0c]*([^\s(\[:\\]+)")
+
+
 class _Builder:
-    def __init__(self, module: str, lines: tuple[str, ...], positions, is_package: bool) -> None:
+    def __init__(self, module: str, text: str, lines: tuple[str, ...], is_package: bool) -> None:
         self.module_name = module
         self.is_package = is_package
         self.lines = lines
-        self.positions = positions
+        self.src = _Source(text, lines)
         self.imports: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.functions: list[Function] = []
@@ -124,15 +219,58 @@ class _Builder:
 
     # ---- locations and text -------------------------------------------------------------------
 
-    def loc(self, node: cst.CSTNode) -> Loc:
-        r = self.positions[node]
-        return Loc(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+    def loc(self, node: ast.AST) -> Loc:
+        if self.src.ascii:
+            return Loc(node.lineno, node.col_offset + 1, node.end_lineno, node.end_col_offset + 1)
+        (line, col), (end_line, end_col) = self.src.start(node), self.src.end(node)
+        return Loc(line, col + 1, end_line, end_col + 1)
 
-    def header(self, node: cst.CSTNode) -> Loc:
+    def expr_loc(self, node: ast.expr) -> Loc:
+        """Where libcst placed an expression: ast's range, except that a tuple's or a generator's
+        own parentheses (and a lone generator argument's call parentheses) are left out."""
+        if isinstance(node, ast.GeneratorExp):
+            last = node.generators[-1]
+            return self.inside_parens(node, last.ifs[-1] if last.ifs else last.iter)
+        if isinstance(node, ast.Tuple) and self.own_parens(node):
+            return self.inside_parens(node, node.elts[-1] if node.elts else None)
+        return self.loc(node)
+
+    def own_parens(self, node: ast.Tuple) -> bool:
+        """Whether the tuple's range starts with its own `(`, not its first element's."""
+        if not node.elts:
+            return True
+        src = self.src
+        start, first = src.start(node), node.elts[0]
+        if self.lines[start[0] - 1][start[1]] != "(":
+            return False
+        opening = sum(1 for _ in src.significant(start, src.start(first)))  # only `(` can be there
+        closing = 0
+        for _, _, char in src.significant(src.end(first), src.end(node)):
+            if char != ")":
+                break
+            closing += 1
+        return opening > closing
+
+    def inside_parens(self, node: ast.expr, last: ast.expr | None) -> Loc:
+        """The range between the node's first `(` and last `)`, blanks and comments excluded."""
+        src = self.src
+        (line, col), (end_line, end_col) = src.start(node), src.end(node)
+        close = (end_line, end_col - 1)
+        begin = end = (line, col + 1)
+        if last is not None:
+            for found in src.significant(begin, close):
+                begin = found[:2]
+                break
+            end = src.end(last)
+            for found_line, found_col, _ in src.significant(end, close):
+                end = (found_line, found_col + 1)
+        return Loc(begin[0], begin[1] + 1, end[0], end[1] + 1)
+
+    def header(self, node: ast.AST) -> Loc:
         """The first line of a (compound) statement."""
-        r = self.positions[node]
-        line = self.lines[r.start.line - 1] if r.start.line <= len(self.lines) else ""
-        return Loc(r.start.line, r.start.column + 1, r.start.line, len(line.rstrip()) + 1)
+        line, col = self.src.start(node)
+        text = self.lines[line - 1] if line <= len(self.lines) else ""
+        return Loc(line, col + 1, line, len(text.rstrip()) + 1)
 
     def text(self, loc: Loc) -> str:
         if loc.line > len(self.lines):
@@ -144,13 +282,73 @@ class _Builder:
             out = first[loc.col - 1 :].rstrip() + " …"
         return out if len(out) <= _TEXT_MAX else out[: _TEXT_MAX - 1] + "…"
 
+    # ---- literals -----------------------------------------------------------------------------
+
+    def const(self, node) -> tuple | None:
+        """(value,) of a str/bytes/int/float/bool/None literal."""
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, (str, bytes)):
+                value = value if isinstance(value, str) else value.decode("latin-1")
+                # libcst took `"a{" "b"` (implicitly concatenated) for a possible format string
+                if "{" in value and len(self.string_pieces(node)) > 1:
+                    return None
+                return (value,)
+            if value is None or isinstance(value, (bool, int, float)):
+                return (value,)
+            return None
+        if isinstance(node, ast.JoinedStr):
+            # only a concatenation such as f"abc" "def" can be constant: text without fields
+            if any(isinstance(part, ast.FormattedValue) for part in node.values):
+                return None
+            pieces = self.string_pieces(node)
+            text = "".join(pieces)
+            return (text,) if len(pieces) > 1 and "{" not in text else None
+        return None
+
+    def leading_text(self, node) -> str | None:
+        """The literal text a string expression starts with (enough to see `DELETE FROM …`);
+        an f-string's literal parts as written (escapes and `{{` kept), `{}` for each field."""
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (str, bytes)):
+                const = self.const(node)
+                if const is None:  # "{" in a concatenation: the text is still the value
+                    value = node.value
+                    return value if isinstance(value, str) else value.decode("latin-1")
+                return const[0]
+            return None
+        if isinstance(node, ast.JoinedStr):
+            segment = self.src.segment(node)
+            if not any(mark in segment for mark in ("\\", "{{", "}}", "\r")) and not _DEBUG_FIELD.search(segment):
+                # the text as written is the parsed text: no escapes, no `{{`, no `{x=}` (whose
+                # `x=` ast turns into literal text); no need to read the literals again
+                return "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
+            return "".join(self.string_pieces(node))
+        return None
+
+    def string_pieces(self, node: ast.expr) -> list[str]:
+        """The implicitly concatenated literals of a string expression, as libcst read them."""
+        try:
+            return _string_pieces(self.src.segment(node))
+        except (ValueError, SyntaxError, IndexError):
+            return []
+
+    def strings(self, node) -> list[str]:
+        """String constants of a literal (`"a.b"`, `["a", "b"]`, `("a",)`)."""
+        const = self.const(node)
+        if const is not None:
+            return [const[0]] if isinstance(const[0], str) else []
+        if isinstance(node, _SEQUENCES):
+            return [s for element in node.elts for s in self.strings(_unstarred(element))]
+        return []
+
     # ---- module, classes, functions -----------------------------------------------------------
 
-    def module(self, tree: cst.Module) -> tuple[Node, ...]:
+    def module(self, tree: ast.Module) -> tuple[Node, ...]:
         return self.block(tree.body, self.module_ctx, class_name=None)
 
-    def resolve_relative(self, module: cst.BaseExpression | None, dots: int) -> str:
-        base = _dotted(module) if module is not None else ""
+    def resolve_relative(self, module: str | None, dots: int) -> str:
+        base = module or ""
         if not dots:
             return base
         parts = self.module_name.split(".")
@@ -158,7 +356,7 @@ class _Builder:
         anchor = parts[: len(parts) - dots + (1 if self.is_package else 0)]
         return ".".join([p for p in anchor if p] + ([base] if base else []))
 
-    def import_stmt(self, node: cst.Import | cst.ImportFrom, ctx: _Ctx) -> list[Bind]:
+    def import_stmt(self, node: ast.Import | ast.ImportFrom, ctx: _Ctx) -> list[Bind]:
         binds: list[Bind] = []
 
         def bind(local: str, qualified: str) -> None:
@@ -167,45 +365,46 @@ class _Builder:
             else:
                 binds.append(Bind(local, (Ref("@mod", (qualified,)),)))
 
-        if isinstance(node, cst.Import):
+        if isinstance(node, ast.Import):
             for alias in node.names:
-                full = _dotted(alias.name)
+                full = alias.name
                 if alias.asname is not None:
-                    bind(_dotted(alias.asname.name), full)
+                    bind(alias.asname, full)
                 else:
                     bind(full.split(".")[0], full.split(".")[0])
             return binds
-        source = self.resolve_relative(node.module, len(node.relative))
-        if isinstance(node.names, cst.ImportStar):
+        source = self.resolve_relative(node.module, node.level)
+        if node.names[0].name == "*":
             if ctx is self.module_ctx:
                 self.star_imports.append(source)
             return binds
         for alias in node.names:
-            name = _dotted(alias.name)
-            local = _dotted(alias.asname.name) if alias.asname is not None else name
+            name = alias.name
+            local = alias.asname if alias.asname is not None else name
             bind(local, f"{source}.{name}" if source else name)
         return binds
 
-    def function(self, node: cst.FunctionDef, class_name: str | None, outer: _Ctx | None) -> str:
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, class_name: str | None, outer: _Ctx | None) -> str:
         if outer is not None and outer.qualname:
-            qualname = f"{outer.qualname}.<locals>.{node.name.value}"
+            qualname = f"{outer.qualname}.<locals>.{node.name}"
         elif class_name:
-            qualname = f"{class_name}.{node.name.value}"
+            qualname = f"{class_name}.{node.name}"
         else:
-            qualname = node.name.value
+            qualname = node.name
         ctx = _Ctx(qualname)
-        decorators = tuple(self.decorator(d.decorator, ctx) for d in node.decorators)
-        params = self.params(node.params)
-        body = self.block(_statements(node.body), ctx, class_name=None)
+        decorators = tuple(self.decorator(d, ctx) for d in node.decorator_list)
+        params = self.params(node.args)
+        body = self.block(node.body, ctx, class_name=None)
+        is_async = isinstance(node, ast.AsyncFunctionDef)
         self.functions.append(
             Function(
                 qualname=qualname,
-                name=node.name.value,
+                name=node.name,
                 params=params,
                 decorators=decorators,
                 body=body,
-                loc=self.loc(node.name),
-                is_async=node.asynchronous is not None,
+                loc=self.src.name(node, 2 if is_async else 1),
+                is_async=is_async,
                 is_generator=ctx.generator,
                 class_name=class_name,
                 parent=outer.qualname if outer is not None and outer.qualname else None,
@@ -215,7 +414,7 @@ class _Builder:
         )
         return qualname
 
-    def lambda_(self, node: cst.Lambda, ctx: _Ctx) -> str:
+    def lambda_(self, node: ast.Lambda, ctx: _Ctx) -> str:
         loc = self.loc(node)
         qualname = f"{ctx.qualname or '<module>'}.<lambda:{loc.line}:{loc.col}>"
         inner = _Ctx(qualname, stmt=ctx.stmt)
@@ -226,7 +425,7 @@ class _Builder:
             Function(
                 qualname=qualname,
                 name="<lambda>",
-                params=self.params(node.params),
+                params=self.params(node.args),
                 decorators=(),
                 body=body,
                 loc=loc,
@@ -237,247 +436,228 @@ class _Builder:
         )
         return qualname
 
-    def params(self, params: cst.Parameters) -> tuple[Param, ...]:
+    def params(self, params: ast.arguments) -> tuple[Param, ...]:
         out = []
-        for p in (*params.posonly_params, *params.params):
-            out.append(Param(p.name.value, _annotation(p)))
-        if isinstance(params.star_arg, cst.Param):
-            out.append(Param(params.star_arg.name.value, None, "vararg"))
-        for p in params.kwonly_params:
-            out.append(Param(p.name.value, _annotation(p), "kwonly"))
-        if params.star_kwarg is not None:
-            out.append(Param(params.star_kwarg.name.value, None, "kwarg"))
+        for p in (*params.posonlyargs, *params.args):
+            out.append(Param(p.arg, _annotation(p)))
+        if params.vararg is not None:
+            out.append(Param(params.vararg.arg, None, "vararg"))
+        for p in params.kwonlyargs:
+            out.append(Param(p.arg, _annotation(p), "kwonly"))
+        if params.kwarg is not None:
+            out.append(Param(params.kwarg.arg, None, "kwarg"))
         return tuple(out)
 
-    def decorator(self, expr: cst.BaseExpression, ctx: _Ctx) -> Call:
+    def decorator(self, expr: ast.expr, ctx: _Ctx) -> Call:
         ctx.stmt = self.header(expr)
         calls: list[Call] = []
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, ast.Call):
             self.value(expr, ctx, calls)
             return calls[-1]
         refs = self.value(expr, ctx, calls)
-        loc = self.loc(expr)
+        loc = self.expr_loc(expr)
         return self.new_call(refs[0] if refs else Ref(""), (), (), loc, ctx, synthetic="decorator")
 
-    def class_(self, node: cst.ClassDef, outer_class: str | None) -> None:
-        qualname = f"{outer_class}.{node.name.value}" if outer_class else node.name.value
+    def class_(self, node: ast.ClassDef, outer_class: str | None) -> None:
+        qualname = f"{outer_class}.{node.name}" if outer_class else node.name
         ctx = _Ctx("")
         bases = []
-        for arg in node.bases:
-            refs = self.value(arg.value, ctx, [])
+        for base in node.bases:
+            refs = self.value(base, ctx, [])
             bases.append(refs[0] if refs else Ref(""))
-        decorators = tuple(self.decorator(d.decorator, ctx) for d in node.decorators)
+        decorators = tuple(self.decorator(d, ctx) for d in node.decorator_list)
         methods: list[tuple[str, str]] = []
         body: list[Node] = []
-        for stmt in _statements(node.body):
-            if isinstance(stmt, cst.FunctionDef):
-                methods.append((stmt.name.value, self.function(stmt, qualname, None)))
-            elif isinstance(stmt, cst.ClassDef):
+        for stmt in node.body:
+            if isinstance(stmt, _FUNCTIONS):
+                methods.append((stmt.name, self.function(stmt, qualname, None)))
+            elif isinstance(stmt, ast.ClassDef):
                 self.class_(stmt, qualname)
             else:
                 body.extend(self.statement(stmt, ctx, class_name=qualname))
         self.module_ctx.evidence.extend(ctx.evidence)
         self.classes.append(
-            Class(qualname, node.name.value, tuple(bases), decorators, tuple(methods), tuple(body), self.loc(node.name))
+            Class(qualname, node.name, tuple(bases), decorators, tuple(methods), tuple(body), self.src.name(node, 1))
         )
 
     # ---- statements ---------------------------------------------------------------------------
 
-    def block(self, statements, ctx: _Ctx, class_name: str | None) -> tuple[Node, ...]:
+    def block(self, statements: list[ast.stmt], ctx: _Ctx, class_name: str | None) -> tuple[Node, ...]:
         out: list[Node] = []
         for stmt in statements:
             out.extend(self.statement(stmt, ctx, class_name))
         return tuple(out)
 
-    def statement(self, stmt: cst.CSTNode, ctx: _Ctx, class_name: str | None) -> list[Node]:
-        if isinstance(stmt, cst.BaseSmallStatement):  # from a one-line suite
+    def statement(self, stmt: ast.stmt, ctx: _Ctx, class_name: str | None) -> list[Node]:
+        if not isinstance(stmt, _COMPOUND):
+            # libcst's range of a simple statement (`;` excluded) is ast's
             ctx.stmt = self.loc(stmt)
             node = self.small(stmt, ctx)
             return [node] if node is not None else []
-        if isinstance(stmt, cst.SimpleStatementLine):
-            out: list[Node] = []
-            for small in stmt.body:
-                ctx.stmt = self.loc(small) if len(stmt.body) > 1 else self.loc(stmt)
-                node = self.small(small, ctx)
-                if node is not None:
-                    out.append(node)
-            return out
         ctx.stmt = self.header(stmt)
         loc = ctx.stmt
-        if isinstance(stmt, cst.FunctionDef):
+        if isinstance(stmt, _FUNCTIONS):
             if ctx is self.module_ctx:
                 self.function(stmt, None, None)
                 return []
             qualname = self.function(stmt, None, ctx)
-            ctx.local_defs[stmt.name.value] = qualname
-            return [Eval((), (Bind(stmt.name.value, (Ref("@fn", (qualname,)),)),), loc)]
-        if isinstance(stmt, cst.ClassDef):
+            ctx.local_defs[stmt.name] = qualname
+            return [Eval((), (Bind(stmt.name, (Ref("@fn", (qualname,)),)),), loc)]
+        if isinstance(stmt, ast.ClassDef):
             if ctx is self.module_ctx:
                 self.class_(stmt, None)
             return []
-        if isinstance(stmt, cst.If):
+        if isinstance(stmt, ast.If):
             return [self.if_(stmt, ctx, class_name)]
-        if isinstance(stmt, (cst.For, cst.While)):
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             return [self.loop(stmt, ctx, class_name)]
-        if isinstance(stmt, (cst.Try, cst.TryStar)):
-            handlers = tuple(self.block(_statements(h.body), ctx, class_name) for h in stmt.handlers)
+        if isinstance(stmt, _TRIES):
+            handlers = tuple(self.block(h.body, ctx, class_name) for h in stmt.handlers)
             return [
                 Try(
-                    body=self.block(_statements(stmt.body), ctx, class_name),
+                    body=self.block(stmt.body, ctx, class_name),
                     handlers=handlers,
-                    orelse=self.block(_statements(stmt.orelse.body), ctx, class_name) if stmt.orelse else (),
-                    final=self.block(_statements(stmt.finalbody.body), ctx, class_name) if stmt.finalbody else (),
+                    orelse=self.block(stmt.orelse, ctx, class_name),
+                    final=self.block(stmt.finalbody, ctx, class_name),
                     loc=loc,
                 )
             ]
-        if isinstance(stmt, cst.With):
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
             return [self.with_(stmt, ctx, class_name)]
-        if isinstance(stmt, cst.Match):
+        if isinstance(stmt, ast.Match):
             calls: list[Call] = []
             self.value(stmt.subject, ctx, calls)
-            arms = tuple(self.block(_statements(case.body), ctx, class_name) for case in stmt.cases)
+            arms = tuple(self.block(case.body, ctx, class_name) for case in stmt.cases)
             return [If(Eval(tuple(calls), (), loc), arms + ((),), loc)]
         return []
 
-    def small(self, node: cst.BaseSmallStatement, ctx: _Ctx) -> Node | None:
+    def small(self, node: ast.stmt, ctx: _Ctx) -> Node | None:
         loc = ctx.stmt
         calls: list[Call] = []
-        if isinstance(node, cst.Expr):
-            if isinstance(node.value, cst.Yield):
+        if isinstance(node, ast.Expr):
+            if isinstance(node.value, (ast.Yield, ast.YieldFrom)):
                 return self.yield_(node.value, ctx, calls, loc, target=None)
             self.value(node.value, ctx, calls)
             return Eval(tuple(calls), (), loc) if calls else None
-        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             value = node.value
             if value is None:
                 return None
-            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-            if isinstance(value, cst.Yield):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if isinstance(value, (ast.Yield, ast.YieldFrom)):
                 return self.yield_(value, ctx, calls, loc, target=targets[0])
             refs = self.value(value, ctx, calls)
-            if isinstance(node, cst.AugAssign):
+            if isinstance(node, ast.AugAssign):
                 return Eval(tuple(calls), (), loc) if calls else None
             binds: list[Bind] = []
             for target in targets:
                 binds.extend(self.assign(target, value, refs, ctx))
-                if ctx is self.module_ctx and isinstance(target, cst.Name) and target.value == "pytest_plugins":
-                    self.plugins.extend(_strings(value))
+                if ctx is self.module_ctx and isinstance(target, ast.Name) and target.id == "pytest_plugins":
+                    self.plugins.extend(self.strings(value))
             return Eval(tuple(calls), tuple(binds), loc)
-        if isinstance(node, cst.Return):
+        if isinstance(node, ast.Return):
             refs = self.value(node.value, ctx, calls) if node.value is not None else ()
             return Return(Eval(tuple(calls), (Bind("<value>", refs),), loc), loc)
-        if isinstance(node, cst.Raise):
+        if isinstance(node, ast.Raise):
             if node.exc is not None:
                 self.value(node.exc, ctx, calls)
             return Jump("raise", Eval(tuple(calls), (), loc), loc)
-        if isinstance(node, (cst.Break, cst.Continue)):
-            return Jump("break" if isinstance(node, cst.Break) else "continue", Eval((), (), loc), loc)
-        if isinstance(node, cst.Assert):
+        if isinstance(node, (ast.Break, ast.Continue)):
+            return Jump("break" if isinstance(node, ast.Break) else "continue", Eval((), (), loc), loc)
+        if isinstance(node, ast.Assert):
             self.value(node.test, ctx, calls)
             return Eval(tuple(calls), (), loc) if calls else None
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             binds = self.import_stmt(node, ctx)
             return Eval((), tuple(binds), loc) if binds else None
-        if isinstance(node, cst.Del):
-            return None
-        return None
+        return None  # del, pass, global, nonlocal, type aliases
 
-    def yield_(self, node: cst.Yield, ctx: _Ctx, calls: list[Call], loc: Loc, target) -> Yield:
+    def yield_(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx, calls: list[Call], loc: Loc, target) -> Yield:
         ctx.generator = True
-        value = node.value
         refs: tuple[Ref, ...] = ()
-        if isinstance(value, cst.From):
-            refs = self.value(value.item, ctx, calls)
-        elif value is not None:
-            refs = self.value(value, ctx, calls)
+        if node.value is not None:
+            refs = self.value(node.value, ctx, calls)
         return Yield(Eval(tuple(calls), (Bind("<value>", refs),), loc), loc)
 
-    def assign(self, target: cst.BaseExpression, value, refs, ctx: _Ctx, index: int = -1) -> list[Bind]:
-        const = _const(value)
-        if isinstance(target, cst.Name):
+    def assign(self, target: ast.expr, value, refs, ctx: _Ctx, index: int = -1) -> list[Bind]:
+        const = self.const(value)
+        if isinstance(target, ast.Name):
             if const is not None:
-                ctx.evidence.append((target.value, const))
+                ctx.evidence.append((target.id, const))
                 if isinstance(const[0], str):
-                    ctx.consts[target.value] = const[0]
-            return [Bind(target.value, refs, index)]
-        if isinstance(target, cst.Attribute):
+                    ctx.consts[target.id] = const[0]
+            return [Bind(target.id, refs, index)]
+        if isinstance(target, ast.Attribute):
             if const is not None:
-                ctx.evidence.append((target.attr.value, const))
+                ctx.evidence.append((target.attr, const))
             dotted = _dotted(target)
             if dotted and dotted.count(".") == 1:
                 # `self.x = …`, `cls.x = …`, `module.x = …` (xunit): instance/module attributes
                 return [Bind(dotted, refs, index)]
             return []
-        if isinstance(target, cst.Subscript):
-            key = _subscript_key(target)
+        if isinstance(target, ast.Subscript):
+            key = self.subscript_key(target)
             if key is not None and const is not None:
                 ctx.evidence.append((key, const))
             return []
-        if isinstance(target, (cst.Tuple, cst.List)):
-            elements = [e.value for e in target.elements]
-            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements):
+        if isinstance(target, (ast.Tuple, ast.List)):
+            # a starred target (`a, *rest = …`) binds like a plain one, at its position
+            elements = [_unstarred(e) for e in target.elts]
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elements):
                 out = []
-                for t, v in zip(elements, value.elements):
-                    out.extend(self.assign(t, v.value, self.value(v.value, ctx, []), ctx))
+                for t, v in zip(elements, value.elts):
+                    v = _unstarred(v)
+                    out.extend(self.assign(t, v, self.value(v, ctx, []), ctx))
                 return out
             out = []
             for position, t in enumerate(elements):
-                if isinstance(t, cst.StarredElement):
-                    out.extend(self.assign(t.value, None, refs, ctx))
-                    continue
                 out.extend(self.assign(t, None, refs, ctx, index=position))
             return out
         return []
 
-    def if_(self, node: cst.If, ctx: _Ctx, class_name) -> If:
+    def if_(self, node: ast.If, ctx: _Ctx, class_name) -> If:
         loc = ctx.stmt
         calls: list[Call] = []
         self.value(node.test, ctx, calls)
         test = Eval(tuple(calls), (), loc)
-        body = self.block(_statements(node.body), ctx, class_name)
-        if isinstance(node.orelse, cst.If):
-            ctx.stmt = self.header(node.orelse)
-            orelse: tuple[Node, ...] = (self.if_(node.orelse, ctx, class_name),)
-        elif isinstance(node.orelse, cst.Else):
-            orelse = self.block(_statements(node.orelse.body), ctx, class_name)
-        else:
-            orelse = ()
+        body = self.block(node.body, ctx, class_name)
+        orelse = self.block(node.orelse, ctx, class_name)  # an `elif` is an `if` alone in there
         guard, empty_arm = _guard(node.test, ctx)
         return If(test, (body, orelse), loc, guard, empty_arm)
 
-    def loop(self, node: cst.For | cst.While, ctx: _Ctx, class_name) -> Loop:
+    def loop(self, node: ast.For | ast.AsyncFor | ast.While, ctx: _Ctx, class_name) -> Loop:
         loc = ctx.stmt
         calls: list[Call] = []
         binds: tuple[Bind, ...] = ()
         ctx.loop_depth += 1
         try:
-            if isinstance(node, cst.For):
+            if isinstance(node, ast.While):
+                self.value(node.test, ctx, calls)
+                runs_once = self.truthy_constant(node.test)
+            else:
                 refs = self.value(node.iter, ctx, calls)
                 binds = tuple(self.assign(node.target, None, refs, ctx))
-                runs_once = _nonempty_iterable(node.iter)
-            else:
-                self.value(node.test, ctx, calls)
-                runs_once = _truthy_constant(node.test)
-            body = self.block(_statements(node.body), ctx, class_name)
+                runs_once = self.nonempty_iterable(node.iter)
+            body = self.block(node.body, ctx, class_name)
         finally:
             ctx.loop_depth -= 1
-        orelse = self.block(_statements(node.orelse.body), ctx, class_name) if node.orelse else ()
+        orelse = self.block(node.orelse, ctx, class_name)
         return Loop(Eval(tuple(calls), binds, loc), body, orelse, runs_once, loc)
 
-    def with_(self, node: cst.With, ctx: _Ctx, class_name) -> With:
+    def with_(self, node: ast.With | ast.AsyncWith, ctx: _Ctx, class_name) -> With:
         loc = ctx.stmt
         calls: list[Call] = []
         binds: list[Bind] = []
         exits: list[Call] = []
-        kind = "aexit" if node.asynchronous is not None else "exit"
+        kind = "aexit" if isinstance(node, ast.AsyncWith) else "exit"
         for item in node.items:
-            refs = self.value(item.item, ctx, calls)
-            if item.asname is not None:
-                binds.extend(self.assign(item.asname.name, None, refs, ctx))
+            refs = self.value(item.context_expr, ctx, calls)
+            if item.optional_vars is not None:
+                binds.extend(self.assign(item.optional_vars, None, refs, ctx))
             for ref in refs[:1]:
                 func = Ref(ref.root, ref.attrs + (f"__{kind}__",), ref.call)
                 exits.append(self.new_call(func, (), (), loc, ctx, synthetic=kind))
-        body = self.block(_statements(node.body), ctx, class_name)
+        body = self.block(node.body, ctx, class_name)
         return With(Eval(tuple(calls), tuple(binds), loc), tuple(reversed(exits)), body, loc)
 
     # ---- expressions --------------------------------------------------------------------------
@@ -502,95 +682,86 @@ class _Builder:
         """Record the calls of `expr` in evaluation order; return what its value may alias."""
         if expr is None:
             return ()
-        if isinstance(expr, cst.Name):
-            if expr.value in ("None", "True", "False"):
-                return ()  # constants alias nothing
+        kind = type(expr)
+        if kind is ast.Name:
             if ctx.names is not None:
-                ctx.names.add(expr.value)
-            if expr.value in ctx.subst:
-                return ctx.subst[expr.value]
-            return (Ref(expr.value),)
-        if isinstance(expr, cst.Attribute):
+                ctx.names.add(expr.id)
+            if expr.id in ctx.subst:
+                return ctx.subst[expr.id]
+            return (Ref(expr.id),)
+        if kind is ast.Constant:
+            return ()  # constants alias nothing
+        if kind is ast.Attribute:
             base = self.value(expr.value, ctx, calls)
-            return tuple(Ref(b.root, b.attrs + (expr.attr.value,), b.call) for b in base) or (
-                Ref("", (expr.attr.value,)),
-            )
-        if isinstance(expr, cst.Call):
+            return tuple(Ref(b.root, b.attrs + (expr.attr,), b.call) for b in base) or (Ref("", (expr.attr,)),)
+        if kind is ast.Call:
             return self.call(expr, ctx, calls, awaited)
-        if isinstance(expr, cst.Await):
-            inner = expr.expression
-            if isinstance(inner, cst.Call):
+        if kind is ast.Await:
+            inner = expr.value
+            if isinstance(inner, ast.Call):
                 return self.value(inner, ctx, calls, awaited=True)
             refs = self.value(inner, ctx, calls)
             for ref in refs[:1]:
                 func = Ref(ref.root, ref.attrs + ("__await__",), ref.call)
                 calls.append(self.new_call(func, (), (), self.loc(expr), ctx, synthetic="await"))
             return refs
-        if isinstance(expr, cst.Lambda):
+        if kind is ast.Lambda:
             return (Ref("@fn", (self.lambda_(expr, ctx),)),)
-        if isinstance(expr, (cst.List, cst.Dict)) and not expr.elements:
+        if (kind is ast.List and not expr.elts) or (kind is ast.Dict and not expr.keys):
             return (Ref("@new"),)  # an empty container, filled later (`results.append(job)`)
-        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        if kind in _SEQUENCE_TYPES:
             out: list[Ref] = []
-            for element in expr.elements:
-                out.extend(self.value(element.value, ctx, calls))
+            for element in expr.elts:
+                out.extend(self.value(element, ctx, calls))
             return tuple(out)
-        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+        if kind in _COMPREHENSION_TYPES:
             return self.comprehension(expr, ctx, calls)
-        if isinstance(expr, cst.Dict):
-            for element in expr.elements:
-                if isinstance(element, cst.DictElement):
-                    key = _const(element.key)
-                    const = _const(element.value)
-                    if key is not None and isinstance(key[0], str) and const is not None:
-                        ctx.evidence.append((key[0], const))
-                    self.value(element.key, ctx, calls)
-                    self.value(element.value, ctx, calls)
-                else:
-                    self.value(element.value, ctx, calls)
+        if kind is ast.Dict:
+            for key, item in zip(expr.keys, expr.values):
+                if key is not None:
+                    key_const = self.const(key)
+                    const = self.const(item)
+                    if key_const is not None and isinstance(key_const[0], str) and const is not None:
+                        ctx.evidence.append((key_const[0], const))
+                    self.value(key, ctx, calls)
+                self.value(item, ctx, calls)
             return ()
-        if isinstance(expr, cst.Subscript):
+        if kind is ast.Subscript:
             base = self.value(expr.value, ctx, calls)
-            for element in expr.slice:
-                if isinstance(element.slice, cst.Index):
-                    self.value(element.slice.value, ctx, calls)
+            self.value(expr.slice, ctx, calls)  # a slice (`a[1:n]`) is not looked into
             return base
-        if isinstance(expr, cst.BinaryOperation):
+        if kind is ast.BinOp:
             left = self.value(expr.left, ctx, calls)
             right = self.value(expr.right, ctx, calls)
             return left + right
-        if isinstance(expr, cst.BooleanOperation):
-            return self.value(expr.left, ctx, calls) + self.value(expr.right, ctx, calls)
-        if isinstance(expr, cst.Comparison):
+        if kind is ast.BoolOp:
+            out = []
+            for operand in expr.values:
+                out.extend(self.value(operand, ctx, calls))
+            return tuple(out)
+        if kind is ast.Compare:
             self.value(expr.left, ctx, calls)
-            for target in expr.comparisons:
-                self.value(target.comparator, ctx, calls)
+            for comparator in expr.comparators:
+                self.value(comparator, ctx, calls)
             return ()
-        if isinstance(expr, cst.UnaryOperation):
-            self.value(expr.expression, ctx, calls)
+        if kind is ast.UnaryOp:
+            self.value(expr.operand, ctx, calls)
             return ()
-        if isinstance(expr, cst.IfExp):
+        if kind is ast.IfExp:
             self.value(expr.test, ctx, calls)
             return self.value(expr.body, ctx, calls) + self.value(expr.orelse, ctx, calls)
-        if isinstance(expr, cst.NamedExpr):
-            refs = self.value(expr.value, ctx, calls)
-            return refs
-        if isinstance(expr, cst.StarredElement):
+        if kind is ast.NamedExpr:
             return self.value(expr.value, ctx, calls)
-        if isinstance(expr, cst.FormattedString):
-            for part in expr.parts:
-                if isinstance(part, cst.FormattedStringExpression):
-                    self.value(part.expression, ctx, calls)
+        if kind is ast.Starred:
+            return self.value(expr.value, ctx, calls)
+        if kind is ast.JoinedStr:
+            for part in expr.values:
+                if type(part) is ast.FormattedValue:
+                    self.value(part.value, ctx, calls)
             return ()
-        if isinstance(expr, cst.ConcatenatedString):
-            self.value(expr.left, ctx, calls)
-            self.value(expr.right, ctx, calls)
-            return ()
-        if isinstance(expr, cst.Yield):
+        if kind is ast.Yield or kind is ast.YieldFrom:
             ctx.generator = True
-            if expr.value is not None:
-                inner = expr.value.item if isinstance(expr.value, cst.From) else expr.value
-                self.value(inner, ctx, calls)
+            self.value(expr.value, ctx, calls)
             return ()
         return ()
 
@@ -598,15 +769,13 @@ class _Builder:
         saved = dict(ctx.subst)
         ctx.loop_depth += 1
         try:
-            clause = expr.for_in
-            while clause is not None:
+            for clause in expr.generators:
                 refs = self.value(clause.iter, ctx, calls)
                 for name in _target_names(clause.target):
                     ctx.subst[name] = refs
                 for cond in clause.ifs:
-                    self.value(cond.test, ctx, calls)
-                clause = clause.inner_for_in
-            if isinstance(expr, cst.DictComp):
+                    self.value(cond, ctx, calls)
+            if isinstance(expr, ast.DictComp):
                 self.value(expr.key, ctx, calls)
                 return self.value(expr.value, ctx, calls)
             return self.value(expr.elt, ctx, calls)
@@ -614,28 +783,32 @@ class _Builder:
             ctx.loop_depth -= 1
             ctx.subst = saved
 
-    def call(self, node: cst.Call, ctx: _Ctx, calls: list[Call], awaited: bool) -> tuple[Ref, ...]:
+    def call(self, node: ast.Call, ctx: _Ctx, calls: list[Call], awaited: bool) -> tuple[Ref, ...]:
         func_refs = self.value(node.func, ctx, calls) or (Ref(""),)
         args: list[Arg] = []
         kwargs: list[tuple[str, Arg]] = []
-        for arg in node.args:
-            summary = self.arg(arg, ctx, calls)
-            if arg.keyword is not None:
-                kwargs.append((arg.keyword.value, summary))
-                if summary.const is not None:
-                    ctx.evidence.append((arg.keyword.value, summary.const))
+        for arg in _arguments(node):
+            if isinstance(arg, ast.keyword):
+                summary = self.arg(arg.value, ctx, calls)  # `**kw` counts as a positional argument
+                if arg.arg is not None:
+                    kwargs.append((arg.arg, summary))
+                    if summary.const is not None:
+                        ctx.evidence.append((arg.arg, summary.const))
+                else:
+                    args.append(summary)
             else:
-                args.append(summary)
+                starred = isinstance(arg, ast.Starred)
+                args.append(self.arg(arg.value if starred else arg, ctx, calls, starred))
         # `(a or b).delete()`, `[f.result() for f in (x, y)]`: the callee may be any of them.
         out = []
+        loc = self.loc(node)
         for func in func_refs[:8]:
-            call = self.new_call(func, tuple(args), tuple(kwargs), self.loc(node), ctx, awaited=awaited)
+            call = self.new_call(func, tuple(args), tuple(kwargs), loc, ctx, awaited=awaited)
             calls.append(call)
             out.append(Ref("", (), call.id))
         return tuple(out)
 
-    def arg(self, arg: cst.Arg, ctx: _Ctx, calls: list[Call]) -> Arg:
-        expr = arg.value
+    def arg(self, expr: ast.expr, ctx: _Ctx, calls: list[Call], starred: bool = False) -> Arg:
         before = len(calls)
         outer_sink, ctx.names = ctx.names, set()
         try:
@@ -645,124 +818,102 @@ class _Builder:
             if outer_sink is not None:
                 outer_sink |= ctx.names
             ctx.names = outer_sink
-        const = _const(expr)
-        text = _leading_text(expr)
-        if text is None and isinstance(expr, cst.Name) and expr.value in ctx.consts:
-            text = ctx.consts[expr.value]
-        if text is None and isinstance(expr, cst.Call):
+        const = self.const(expr)
+        text = self.leading_text(expr)
+        if text is None and isinstance(expr, ast.Name) and expr.id in ctx.consts:
+            text = ctx.consts[expr.id]
+        if text is None and isinstance(expr, ast.Call):
             # text("DELETE …"), sql.SQL("TRUNCATE …"): the statement is the first argument.
             inner = calls[-1] if len(calls) > before else None
             if inner is not None and inner.args and inner.args[0].text is not None:
                 text = inner.args[0].text
-        elems = refs if isinstance(expr, (cst.List, cst.Tuple, cst.Set)) else ()
-        loc = self.loc(expr)
+        elems = refs if isinstance(expr, _SEQUENCES) else ()
         return Arg(
             ref=refs[0] if len(refs) == 1 else None,
             const=const,
             text=text,
             names=tuple(sorted(names)),
             elems=elems,
-            starred=arg.star == "*",
-            source=self.text(loc),
+            starred=starred,
+            source=self.text(self.expr_loc(expr)),
         )
+
+    # ---- small predicates on literals ---------------------------------------------------------
+
+    def subscript_key(self, node: ast.Subscript) -> str | None:
+        if not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+            const = self.const(node.slice)
+            if const is not None and isinstance(const[0], str):
+                return const[0]
+        return None
+
+    def truthy_constant(self, node) -> bool:
+        const = self.const(node)
+        return const is not None and bool(const[0])
+
+    def nonempty_iterable(self, node) -> bool:
+        if isinstance(node, (ast.List, ast.Tuple)) and node.elts:
+            return True
+        if isinstance(node, ast.Call) and _dotted(node.func) == "range" and (node.args or node.keywords):
+            arguments = _arguments(node)
+            if len(arguments) != 1:
+                return False
+            only = arguments[0]
+            bound = self.const(only.value if isinstance(only, (ast.keyword, ast.Starred)) else only)
+            return bool(bound and isinstance(bound[0], int) and bound[0] > 0)
+        return False
 
 
 # ---- small pure helpers --------------------------------------------------------------------------
 
 
-def _statements(block) -> list:
-    """The statements of a block; a one-line suite (`if x: y()`) yields its small statements."""
-    if block is None:
-        return []
-    return list(block.body)
+def _arguments(node: ast.Call) -> list:
+    """Positional and keyword arguments in source order (`f(a=1, *rest)` evaluates `1` first)."""
+    if not node.keywords:
+        return node.args
+    if not node.args:
+        return node.keywords
+    return sorted((*node.args, *node.keywords), key=lambda a: (a.lineno, a.col_offset))
+
+
+def _unstarred(node: ast.expr) -> ast.expr:
+    return node.value if isinstance(node, ast.Starred) else node
 
 
 def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
+    """`a.b.c` of a dotted name; libcst saw True/False/None as names, and so do we."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
         base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
+        return f"{base}.{node.attr}" if base else ""
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
+        return str(node.value)
     return ""
 
 
-def _annotation(param: cst.Param) -> Ref | None:
+def _annotation(param: ast.arg) -> Ref | None:
     if param.annotation is None:
         return None
-    dotted = _dotted(param.annotation.annotation)
+    dotted = _dotted(param.annotation)
     if not dotted:
         return None
     root, *attrs = dotted.split(".")
     return Ref(root, tuple(attrs))
 
 
-def _const(node) -> tuple | None:
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - odd literals are simply not constants
-            return None
-        return (value if isinstance(value, str) else value.decode("latin-1"),)
-    if isinstance(node, cst.Integer):
-        try:
-            return (int(node.value.replace("_", ""), 0),)
-        except ValueError:
-            return None
-    if isinstance(node, cst.Float):
-        try:
-            return (float(node.value.replace("_", "")),)
-        except ValueError:
-            return None
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-        return ({"True": True, "False": False, "None": None}[node.value],)
-    if isinstance(node, cst.ConcatenatedString):
-        text = _leading_text(node)
-        return (text,) if text is not None and "{" not in text else None
-    return None
-
-
-def _leading_text(node) -> str | None:
-    """The literal text a string expression starts with (enough to see `DELETE FROM …`)."""
-    if isinstance(node, cst.SimpleString):
-        const = _const(node)
-        return const[0] if const else None
-    if isinstance(node, cst.ConcatenatedString):
-        left = _leading_text(node.left)
-        right = _leading_text(node.right)
-        return (left or "") + (right or "") if left is not None else None
-    if isinstance(node, cst.FormattedString):
-        out = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                out.append(part.value)
-            else:
-                out.append("{}")
-        return "".join(out)
-    return None
-
-
-def _strings(node) -> list[str]:
-    """String constants of a literal (`"a.b"`, `["a", "b"]`, `("a",)`)."""
-    const = _const(node)
-    if const is not None:
-        return [const[0]] if isinstance(const[0], str) else []
-    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-        return [s for element in node.elements for s in _strings(element.value)]
-    return []
-
-
 def _guard(test, ctx: _Ctx) -> tuple[Ref | None, int]:
     """`if x is not None` (x is None on the else arm, 1), `if x is None` / `if not x` (arm 0),
     `if x` (arm 1): which variable the test checks for None, and on which arm it is None."""
     negate = False
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        test, negate = test.expression, True
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        target = test.comparisons[0]
-        if isinstance(target.comparator, cst.Name) and target.comparator.value == "None":
-            if isinstance(target.operator, cst.IsNot):
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negate = test.operand, True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        comparator = test.comparators[0]
+        if isinstance(comparator, ast.Constant) and comparator.value is None:
+            if isinstance(test.ops[0], ast.IsNot):
                 none_arm = 1
-            elif isinstance(target.operator, cst.Is):
+            elif isinstance(test.ops[0], ast.Is):
                 none_arm = 0
             else:
                 return None, -1
@@ -778,34 +929,106 @@ def _guard(test, ctx: _Ctx) -> tuple[Ref | None, int]:
     return Ref(root, tuple(attrs)), (1 - none_arm if negate else none_arm)
 
 
-def _subscript_key(node: cst.Subscript) -> str | None:
-    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-        const = _const(node.slice[0].slice.value)
-        if const is not None and isinstance(const[0], str):
-            return const[0]
-    return None
-
-
 def _target_names(node) -> list[str]:
-    if isinstance(node, cst.Name):
-        return [node.value]
-    if isinstance(node, (cst.Tuple, cst.List)):
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
         out = []
-        for element in node.elements:
-            out.extend(_target_names(element.value))
+        for element in node.elts:
+            out.extend(_target_names(_unstarred(element)))
         return out
     return []
 
 
-def _truthy_constant(node) -> bool:
-    const = _const(node)
-    return const is not None and bool(const[0])
+# ---- string literals as written ------------------------------------------------------------------
+
+_DEBUG_FIELD = re.compile(r"=\s*[}!:]")  # the end of a self-documenting field, `{x=}`
+_STRING_START = re.compile(r"([A-Za-z]*)('''|\"\"\"|'|\")")
 
 
-def _nonempty_iterable(node) -> bool:
-    if isinstance(node, (cst.List, cst.Tuple)) and node.elements:
-        return True
-    if isinstance(node, cst.Call) and _dotted(node.func) == "range" and node.args:
-        bound = _const(node.args[-1].value) if len(node.args) == 1 else None
-        return bool(bound and isinstance(bound[0], int) and bound[0] > 0)
-    return False
+def _string_pieces(source: str) -> list[str]:
+    """The literals of an (implicitly concatenated) string expression's source, as libcst read
+    them: a plain literal's value; an f-string's literal text as written, `{}` for each field."""
+    out: list[str] = []
+    i, n = 0, len(source)
+    while i < n:
+        char = source[i]
+        if char in " \t\x0c\r\n\\":
+            i += 1
+        elif char == "#":
+            newline = source.find("\n", i)
+            i = n if newline < 0 else newline
+        else:
+            match = _STRING_START.match(source, i)
+            if match is None:
+                raise ValueError(f"not a string literal at {i}")
+            prefix, quote = match.group(1).lower(), match.group(2)
+            if "f" in prefix:
+                text, end = _fstring_body(source, match.end(), quote, raw="r" in prefix)
+                out.append(text)
+            else:
+                end = _string_end(source, match.end(), quote)
+                value = ast.literal_eval(source[i:end])
+                out.append(value.decode("latin-1") if isinstance(value, bytes) else value)
+            i = end
+    return out
+
+
+def _string_end(source: str, i: int, quote: str) -> int:
+    """Index just past the closing `quote` of a plain literal whose body starts at `i`."""
+    while not source.startswith(quote, i):
+        i += 2 if source[i] == "\\" else 1
+        if i >= len(source):
+            raise ValueError("unterminated string")
+    return i + len(quote)
+
+
+def _fstring_body(source: str, i: int, quote: str, raw: bool) -> tuple[str, int]:
+    """An f-string's text as libcst kept it (`{}` per field) and the index past its end."""
+    out: list[str] = []
+    while not source.startswith(quote, i):
+        char = source[i]
+        if char == "\\" and not raw and source.startswith("N{", i + 1):
+            end = source.index("}", i) + 1  # \N{NAME} is an escape, not a field
+            out.append(source[i:end])
+            i = end
+        elif char == "\\" and source[i + 1 : i + 2] not in ("{", "}"):
+            out.append(source[i : i + 2])
+            i += 2
+        elif source.startswith("{{", i) or source.startswith("}}", i):
+            out.append(source[i : i + 2])
+            i += 2
+        elif char == "{":
+            i = _field_end(source, i)
+            out.append("{}")
+        else:
+            out.append(char)
+            i += 1
+        if i >= len(source):
+            raise ValueError("unterminated f-string")
+    return "".join(out), i + len(quote)
+
+
+def _field_end(source: str, i: int) -> int:
+    """Index just past the `}` closing the replacement field that opens at `i`."""
+    depth = 0
+    while True:
+        char = source[i]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif char in "'\"":
+            quote = source[i : i + 3] if source[i : i + 3] in ("'''", '"""') else char
+            start = i
+            while start > 0 and source[start - 1].isalpha():
+                start -= 1
+            prefix = source[start:i].lower()
+            if "f" in prefix:
+                _, i = _fstring_body(source, i + len(quote), quote, raw="r" in prefix)
+            else:
+                i = _string_end(source, i + len(quote), quote)
+            continue
+        i += 1

@@ -33,14 +33,15 @@ class Outcome:
     unfixed: list = field(default_factory=list)  # (finding, reason)
     errors: list = field(default_factory=list)  # files that could not be written
 
-    def diff(self) -> str:
+    def diff(self, name=lambda path: path) -> str:
+        """A unified diff of every change; `name` turns a root-relative path into the one shown."""
         out = []
         for path, (old, new) in sorted(self.changed.items()):
             encoding = _encoding(old)
             out += difflib.unified_diff(
                 old.decode(encoding, errors="replace").splitlines(keepends=True),
                 new.decode(encoding, errors="replace").splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{path}",
+                fromfile=f"a/{name(path)}", tofile=f"b/{name(path)}",
             )
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
 
@@ -90,6 +91,7 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
     trees = Trees(config.root)
     units: dict[int, tuple] = {}  # unit id -> (finding, work, plan)
     unfixed: list = []
+    chained: list = []
     for finding in before.findings:
         try:
             planned = plan_units(finding, trees, settings)
@@ -97,7 +99,9 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
             unfixed.append((finding, str(exc)))
             continue
         for work, p in planned:
-            if isinstance(p, str):
+            if isinstance(p, str) and work.parent:
+                chained.append((finding, p))  # a drain for its parent may cover it: judged after the re-lint
+            elif isinstance(p, str):
                 unfixed.append((finding, p))
             else:
                 units[len(units)] = (finding, work, p)
@@ -137,6 +141,7 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
         unfixed += [(finding, "the fixes did not converge") for finding, _, _ in units.values()]
         units = {}
     gone = {_identity(f) for f in before.findings} - {_identity(f) for f in after.findings}
+    unfixed += [(finding, reason) for finding, reason in chained if _identity(finding) not in gone]
     outcome = Outcome(before=before, after=after, changed=changed,
                       fixed=[f for f in before.findings if _identity(f) in gone], unfixed=unfixed)
     if write:

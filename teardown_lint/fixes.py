@@ -79,6 +79,17 @@ class Tree:
         self.parents = wrapper.resolve(ParentNodeProvider)
         self._names: dict = {}  # function node -> names it uses
         self.claimed: dict = {}  # call node -> bound name, shared by the findings that bind it
+        self.fresh: dict = {}  # function node -> names this fix introduced in it
+
+    def new_name(self, fn, base: str) -> str:
+        """A name not used in `fn` (nor at module level, nor by another fix in `fn`)."""
+        taken = self.names_in(fn) | self.module_names() | self.fresh.setdefault(fn, set())
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        self.fresh[fn].add(name)
+        return name
 
     def node_at(self, line: int, col: int, kind) -> cst.CSTNode | None:
         """The outermost node of `kind` that starts at line:col (1-based column)."""
@@ -240,7 +251,7 @@ def plan(finding, trees, settings: Settings) -> Plan:
     if not plans:
         raise Unfixable(next(p for _, p in units if isinstance(p, str)))
     merged = merge(plans)
-    missing = [p for _, p in units if isinstance(p, str)]
+    missing = [p for w, p in units if isinstance(p, str) and not w.parent]
     if missing:
         merged.message += f" (not covered: {missing[0]})"
     return merged
@@ -507,12 +518,7 @@ def _bind_into(values: dict, out: Plan, tree: Tree, call: cst.Call, fn, work, at
         values["handle"] = _bind(out, tree, call, fn, base, attribute)
         return
     values["_each"] = _bind(out, tree, comp, fn, base + "s", attribute)
-    taken = tree.names_in(fn) | tree.module_names() | set(tree.claimed.values())
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}_{n}"
-    values["handle"] = name
+    values["handle"] = tree.new_name(fn, base)
 
 
 def _bind(out: Plan, tree: Tree, call: cst.Call, fn, base: str, attribute: bool = False) -> str:
@@ -532,11 +538,7 @@ def _bind(out: Plan, tree: Tree, call: cst.Call, fn, base: str, attribute: bool 
         raise Unfixable(f"the result of `{tree.code(call)[:60]}` is not a plain statement, so it cannot be bound to a name")
     key = (call, attribute)
     if key not in tree.claimed:
-        taken = tree.names_in(fn) | tree.module_names() | set(tree.claimed.values())
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}_{n}"
+        name = tree.new_name(fn, base)
         tree.claimed[key] = f"self.{name}" if attribute else name
     name = tree.claimed[key]
     if returned:
@@ -559,12 +561,7 @@ def _bind_receiver(out: Plan, tree: Tree, call: cst.Call, fn) -> str:
     base = re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower() or "worker"
     key = (call, "receiver")
     if key not in tree.claimed:
-        taken = tree.names_in(fn) | tree.module_names() | set(tree.claimed.values())
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}_{n}"
-        tree.claimed[key] = name
+        tree.claimed[key] = tree.new_name(fn, base)
     name = tree.claimed[key]
     out.receivers.setdefault(tree.path, {})[call] = name
     stmt = tree.statement_of(call)

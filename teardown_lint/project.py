@@ -272,6 +272,21 @@ class Index:
             ]
         return self.function_val(*found[0]) if len(found) == 1 else UNKNOWN
 
+    def memo(self) -> tuple[int, int, int]:
+        """A mark in the name-resolution caches, to `restore` them to later."""
+        return len(self._globals), len(self._mro), len(self._methods)
+
+    def restore(self, memo: tuple[int, int, int]) -> None:
+        """Forget what the caches learnt since `memo`. The cycle guard of `global_name` makes what
+        they hold depend on the order questions come in, so the engine restores them before each
+        batch of target files: a file's findings then do not depend on which files were checked
+        before it in the same process, and `--jobs` cannot change them. Entries are only ever
+        added, so the newest (last inserted) are the ones to drop."""
+        for table, size in zip((self._globals, self._mro, self._methods), memo):
+            while len(table) > size:
+                table.popitem()
+        self._resolving.clear()
+
     def build_call_tables(self) -> None:
         for facts in self.files.values():
             table: dict[int, Call] = {}

@@ -161,14 +161,16 @@ class Frame:
 class Walker:
     """Walks functions with a `State`; subclasses decide what a delete in teardown means."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, graph: CallGraph | None = None) -> None:
+        """`graph`: a call graph already built for `index` (the engine builds it once, then
+        walks each batch of files with a fresh walker)."""
         self.index = index
         self.knowledge = index.knowledge
         self._ids = 0
         self._chains: dict = {}
         self._stack: list[str] = []
         self.file_inline: frozenset = frozenset()
-        self.graph = CallGraph(index)
+        self.graph = graph if graph is not None else CallGraph(index)
         self.budget = WALK_BUDGET
 
     def new_id(self) -> int:

@@ -1,0 +1,438 @@
+"""Speed and scale (issue 5): `--jobs` gives the same output as one process, the cache of facts and
+analyses is invisible except in time (and follows every change), and a run on one file reads only
+what that file needs."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import teardown_lint
+from conftest import FIXTURES, write_tree
+from teardown_lint import cache as cache_module
+from teardown_lint import cli, config as config_module, engine, parallel
+from teardown_lint.extract import extract
+
+TASKS = '''
+from celery import shared_task
+
+
+@shared_task
+def process_document(course_id, name):
+    return name
+'''
+
+HELPERS = '''
+def cleanup(course):
+    course.delete()
+'''
+
+CONFTEST = '''
+import pytest
+
+from app.models import Course
+from tests.helpers import cleanup
+
+
+@pytest.fixture
+def course(db):
+    course = Course.objects.create(title="Intro")
+    yield course
+    cleanup(course)
+'''
+
+TEST_MODULE = '''
+import pytest
+
+from app.models import Course
+from app.tasks import process_document
+
+
+@pytest.fixture
+def own_course(db):
+    course = Course.objects.create(title="Own")
+    yield course
+    course.delete()
+
+
+def test_upload_{n}(own_course):
+    process_document.delay(own_course.id, "syllabus-{n}.pdf")
+
+
+def test_shared_{n}(course):
+    process_document.delay(course.id, "shared-{n}.pdf")
+
+
+def test_safe_{n}(course):
+    process_document.delay(course.id, "other-{n}.pdf").get(timeout=10)
+'''
+
+
+def project_files(modules: int = 3) -> dict[str, str]:
+    files = {
+        "pyproject.toml": "[tool.teardown-lint]\n",
+        "app/__init__.py": "",
+        "app/tasks.py": TASKS,
+        "app/models.py": "class Course:\n    objects = None\n",
+        "tests/__init__.py": "",
+        "tests/helpers.py": HELPERS,
+        "tests/conftest.py": CONFTEST,
+    }
+    for n in range(modules):
+        files[f"tests/test_upload_{n:02d}.py"] = TEST_MODULE.format(n=n)
+    return files
+
+
+def python_files(files: dict[str, str]) -> int:
+    return len([path for path in files if path.endswith(".py")])
+
+
+def found(output: str) -> int:
+    """The number of findings a `full` or `concise` report announces."""
+    last = output.strip().splitlines()[-1]
+    return int(last.split()[1]) if last.startswith("Found") else 0
+
+
+@pytest.fixture(autouse=True)
+def _no_color(monkeypatch):
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture
+def cli_run(monkeypatch):
+    """`cli_run(root, *args)`: the CLI in-process, with `root` as the current directory."""
+
+    def invoke(root: Path, *args: str):
+        monkeypatch.chdir(root)
+        return CliRunner().invoke(cli.main, ["check", *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """Worker pools the engine starts: a list of their sizes (the pools still work)."""
+    started: list[int] = []
+    real = parallel.ProcessPoolExecutor
+
+    class Counting(real):
+        def __init__(self, max_workers=None, **kwargs):
+            started.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Counting)
+    return started
+
+
+@pytest.fixture
+def extracted(monkeypatch):
+    """Paths extracted in this process (a worker's extractions are not seen)."""
+    seen: list[str] = []
+
+    def counting(source, path, module, is_package=False):
+        seen.append(path)
+        return extract(source, path, module, is_package)
+
+    monkeypatch.setattr(parallel, "extract", counting)
+    return seen
+
+
+def snapshot(result: engine.Result) -> dict:
+    """Everything a reporter can show of a result."""
+    return {
+        "findings": [f.to_json() for f in result.findings],
+        "errors": result.errors,
+        "tests": result.tests,
+        "files_checked": result.files_checked,
+        "checked": result.checked,
+        "suppressed": result.suppressed,
+        "sources": result.sources,
+    }
+
+
+# ---- --jobs --------------------------------------------------------------------------------------
+
+
+def test_every_fixture_gives_the_same_result_with_any_number_of_jobs(monkeypatch, pools):
+    """The whole fixture corpus as one project: many cross-file cases, every kind of finding.
+    Thresholds are lowered so that both pools really run even for the small waves."""
+    monkeypatch.setattr(parallel, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "CHECK_MIN_FILES", 1)
+    cfg = config_module.Config(root=FIXTURES.resolve())
+    one = engine.run(cfg, [FIXTURES.resolve()], jobs=1)
+    assert pools == [], "one job never starts a pool"
+    assert len(one.findings) > 50, "the corpus has findings to compare"
+    for jobs in (2, 3):
+        pools.clear()
+        other = engine.run(cfg, [FIXTURES.resolve()], jobs=jobs)
+        assert pools == [jobs, jobs], "one pool extracts, one checks"
+        assert snapshot(other) == snapshot(one)
+
+
+def test_cli_output_is_identical_for_every_jobs_value(make_project, cli_run, pools):
+    """With the real thresholds: a project big enough for both pools."""
+    root = make_project(project_files(modules=40))
+    outputs = {}
+    for jobs in ("1", "2", "4"):
+        result = cli_run(root, "--no-cache", "--jobs", jobs)
+        outputs[jobs] = (result.exit_code, result.output)
+    assert outputs["1"][0] == 1
+    assert found(outputs["1"][1]) == 41  # each module's own fixture, and the conftest.py's
+    assert outputs["2"] == outputs["1"] and outputs["4"] == outputs["1"]
+    assert pools == [2, 2, 4, 4]
+
+
+def test_a_small_run_starts_no_process(make_project, cli_run, pools):
+    files = project_files(modules=1)
+    assert python_files(files) < min(parallel.POOL_MIN_FILES, parallel.CHECK_MIN_FILES)
+    root = make_project(files)
+    result = cli_run(root, "--no-cache", "-j", "8")
+    assert result.exit_code == 1, result.output
+    assert pools == []
+
+
+def test_jobs_must_be_positive(make_project, cli_run):
+    root = make_project(project_files(modules=1))
+    result = cli_run(root, "--jobs", "0")
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
+
+
+def test_an_internal_error_in_a_worker_is_reported_like_one_in_process(monkeypatch, make_project):
+    """A check that raises in a forked worker is listed in `errors` (the run exits 2), as in-process."""
+    monkeypatch.setattr(parallel, "CHECK_MIN_FILES", 1)
+    root = make_project(project_files(modules=8))
+    boom = root.resolve() / "tests/test_upload_03.py"
+
+    def exploding(self, lc, _real=engine.parallel.Checker.run):
+        if lc.path.endswith("test_upload_03.py"):
+            raise RuntimeError("boom")
+        return _real(self, lc)
+
+    monkeypatch.setattr(parallel.Checker, "run", exploding)
+    cfg = config_module.Config(root=root.resolve())
+    results = [engine.run(cfg, [root.resolve()], jobs=jobs) for jobs in (1, 2)]
+    assert snapshot(results[0]) == snapshot(results[1])
+    assert results[1].internal_errors == results[0].internal_errors == 3  # its three tests
+    assert {e["path"] for e in results[1].errors} == {boom.relative_to(root.resolve()).as_posix()}
+
+
+# ---- the cache -----------------------------------------------------------------------------------
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / cache_module.CACHE_DIR).rglob("*.pickle"))
+
+
+def test_the_cache_directory_is_tagged_ignored_and_holds_no_temporary_files(make_project, cli_run):
+    files = project_files()
+    root = make_project(files)
+    assert cli_run(root).exit_code == 1
+    directory = root / ".teardown_lint_cache"
+    assert (directory / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (directory / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert len(list((directory / "facts").rglob("*.pickle"))) == python_files(files)  # one per file read
+    assert len(list((directory / "runs").glob("*.pickle"))) == 1
+    assert not [p for p in directory.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_no_cache_neither_reads_nor_writes_it(make_project, cli_run, extracted):
+    files = project_files()
+    root = make_project(files)
+    assert cli_run(root).exit_code == 1
+    extracted.clear()
+    assert cli_run(root, "--no-cache").exit_code == 1
+    assert len(extracted) == python_files(files), "every file extracted again"
+    other = make_project(project_files(), name="other")
+    assert cli_run(other, "--no-cache").exit_code == 1
+    assert not (other / ".teardown_lint_cache").exists()
+
+
+def test_a_warm_run_reuses_the_analysis_and_prints_the_same(make_project, cli_run, extracted, monkeypatch):
+    root = make_project(project_files())
+    cold = {fmt: cli_run(root, "--no-cache", "-f", fmt).output for fmt in ("json", "full")}
+    assert not (root / ".teardown_lint_cache").exists()
+    assert cli_run(root, "-f", "json").output == cold["json"], "the run that fills the cache"
+    extracted.clear()
+    analysed: list[int] = []
+    real_check = parallel.check
+    monkeypatch.setattr(parallel, "check", lambda *a, **k: analysed.append(1) or real_check(*a, **k))
+    for fmt in ("json", "full"):
+        warm = cli_run(root, "-f", fmt)
+        assert (warm.exit_code, warm.output) == (1, cold[fmt])
+    assert extracted == [] and analysed == []
+
+
+def test_facts_of_unchanged_files_come_from_the_cache(make_project, cli_run, extracted):
+    """Without the run entry (other targets, or it was pruned), facts still come from the cache."""
+    root = make_project(project_files())
+    cold = cli_run(root, "-f", "json")
+    for path in (root / ".teardown_lint_cache/runs").glob("*.pickle"):
+        path.unlink()
+    extracted.clear()
+    (root / "tests/test_upload_01.py").write_text(TEST_MODULE.format(n=1).lstrip() + "# edited\n", encoding="utf-8")
+    warm = cli_run(root, "-f", "json")
+    assert extracted == ["tests/test_upload_01.py"]
+    assert json.loads(warm.output)["findings"] == json.loads(cold.output)["findings"]
+
+
+def test_changing_a_helper_or_a_conftest_changes_the_findings_of_the_tests_using_it(make_project, cli_run):
+    root = make_project(project_files())
+
+    def findings() -> list[str]:
+        result = cli_run(root, "-f", "json")
+        return sorted(f"{f['path']}:{f['line']}" for f in json.loads(result.output)["findings"])
+
+    hazards = findings()
+    shared = [f for f in hazards if f.startswith("tests/conftest.py:")]
+    assert len(hazards) == 4 and len(shared) == 1  # each module's own fixture; the shared one
+    helpers = root / "tests/helpers.py"
+    helpers.write_text("def cleanup(course):\n    pass\n", encoding="utf-8")
+    assert findings() == [f for f in hazards if f not in shared], "the helper no longer deletes"
+    helpers.write_text(HELPERS.lstrip(), encoding="utf-8")
+    assert findings() == hazards, "and deletes again"
+    conftest = root / "tests/conftest.py"
+    conftest.write_text(CONFTEST.replace("    cleanup(course)", "    course.objects.none()"), encoding="utf-8")
+    assert findings() == [f for f in hazards if f not in shared], "the fixture no longer calls the helper"
+    conftest.write_text(CONFTEST.lstrip(), encoding="utf-8")
+    assert findings() == hazards
+
+
+def test_a_new_module_or_new_configuration_invalidates_the_analysis(make_project, cli_run):
+    """What an import names depends on which files exist; what a call does, on the configuration."""
+    files = project_files()
+    del files["tests/helpers.py"]  # the conftest.py imports a module that is not there
+    root = make_project(files)
+    assert found(cli_run(root).output) == 3, "each module's own fixture"
+    (root / "tests/helpers.py").write_text(HELPERS.lstrip(), encoding="utf-8")
+    assert found(cli_run(root).output) == 4, "a new module the conftest.py imports"
+    (root / "tests/helpers.py").write_text("def cleanup(course):\n    pass\n", encoding="utf-8")
+    assert found(cli_run(root).output) == 3
+    (root / "pyproject.toml").write_text('[tool.teardown-lint.calls]\ndelete = ["tests.helpers.cleanup"]\n',
+                                         encoding="utf-8")
+    assert found(cli_run(root).output) == 4, "configured calls"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "flipped"])
+def test_a_damaged_entry_is_a_miss_not_an_error(make_project, cli_run, extracted, damage):
+    files = project_files()
+    root = make_project(files)
+    cold = cli_run(root, "-f", "json")
+    for path in entries(root):
+        blob = path.read_bytes()
+        path.write_bytes({
+            "garbage": b"\x80\x05not a pickle at all",
+            "truncated": blob[: len(blob) // 2],
+            "empty": b"",
+            "flipped": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],  # the checksum catches it
+        }[damage])
+    extracted.clear()
+    again = cli_run(root, "-f", "json")
+    assert (again.exit_code, again.output) == (cold.exit_code, cold.output)
+    assert len(extracted) == python_files(files), "every damaged entry was recomputed"
+    assert all(cache_module.loads(p.read_bytes()) is not None for p in entries(root)), "and rewritten"
+
+
+def test_two_concurrent_runs_agree_and_leave_a_sound_cache(make_project):
+    root = make_project(project_files(modules=30))
+    env = dict(os.environ, NO_COLOR="1")
+    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "teardown_lint", "check", "-f", "json"]
+    for _ in range(2):  # a cold start, then a start where both find (and rewrite) the entries
+        procs = [subprocess.Popen(command + ["-j", jobs], cwd=root, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for jobs in ("1", "2")]
+        outputs = [proc.communicate(timeout=300) for proc in procs]
+        assert [proc.returncode for proc in procs] == [1, 1], outputs
+        assert outputs[0][0] == outputs[1][0]
+        assert len(json.loads(outputs[0][0])["findings"]) == 31
+    assert all(cache_module.loads(p.read_bytes()) is not None for p in entries(root))
+    assert not [p for p in (root / ".teardown_lint_cache").rglob("*.tmp")]
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    def failing(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache_module.os, "replace", failing)
+    target = tmp_path / "facts" / "ab" / "entry.pickle"
+    assert cache_module.write_atomic(target, b"data") is False
+    assert list(tmp_path.rglob("*.*")) == []
+
+
+def test_an_unwritable_cache_does_not_fail_the_run(make_project, cli_run):
+    root = make_project(project_files())
+    (root / ".teardown_lint_cache").write_text("a file where the directory should be", encoding="utf-8")
+    result = cli_run(root)
+    assert result.exit_code == 1, result.output
+
+
+def test_the_facts_key_covers_what_extract_depends_on(monkeypatch):
+    """Facts depend on the bytes, the path, the module name and `is_package`, and on the extractor.
+    If `extract` ever takes more (packs, configuration), the key must take it too."""
+    assert list(inspect.signature(extract).parameters) == ["source", "path", "module", "is_package"]
+    content = cache_module.digest(b"x = 1\n")
+    base = cache_module.facts_key(content, "tests/a.py", "tests.a", False)
+    assert len({
+        base,
+        cache_module.facts_key(cache_module.digest(b"x = 2\n"), "tests/a.py", "tests.a", False),
+        cache_module.facts_key(content, "tests/b.py", "tests.a", False),
+        cache_module.facts_key(content, "tests/a.py", "a", False),
+        cache_module.facts_key(content, "tests/a.py", "tests.a", True),
+    }) == 5
+    monkeypatch.setattr(cache_module, "_salts", {})
+    monkeypatch.setattr(cache_module, "__version__", "999")
+    assert cache_module.facts_key(content, "tests/a.py", "tests.a", False) != base
+
+
+def test_facts_survive_the_round_trip_through_an_entry():
+    source = (FIXTURES / "incident/hazard_t055_full_pipeline/tests/e2e/conftest.py").read_bytes()
+    facts = extract(source, "tests/e2e/conftest.py", "tests.e2e.conftest", False)
+    blob = cache_module.dumps(facts)
+    assert cache_module.loads(blob) == facts
+    assert cache_module.loads(b"something else") is None
+
+
+# ---- reading only what is needed -----------------------------------------------------------------
+
+
+def test_a_one_file_run_reads_that_file_its_conftests_and_its_imports_only(make_project, monkeypatch):
+    files = project_files(modules=20)
+    files["tests/sub/__init__.py"] = ""
+    files["tests/sub/conftest.py"] = "import pytest\n"
+    files["tests/sub/test_deep.py"] = TEST_MODULE.format(n=99)
+    files["tests/unrelated_helpers.py"] = "def unused():\n    pass\n"
+    files["scripts/tool.py"] = "import os\n"
+    root = make_project(files).resolve()
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counting(self):
+        if self.suffix == ".py":
+            reads.append(self.resolve().relative_to(root).as_posix())
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    cfg = config_module.Config(root=root)
+    needed = {
+        "tests/sub/test_deep.py",  # the target
+        "tests/conftest.py", "tests/sub/conftest.py",  # the conftest.py chain above it
+        "app/tasks.py",  # what it imports
+        "app/models.py", "tests/helpers.py",  # what the conftest.py imports
+    }
+    for jobs, cache in ((1, None), (2, cache_module.Cache(root)), (2, cache_module.Cache(root))):
+        reads.clear()
+        result = engine.run(cfg, [root / "tests/sub/test_deep.py"], jobs=jobs, cache=cache)
+        assert len(result.findings) == 2  # its own fixture's teardown, the conftest.py's
+        assert sorted(reads) == sorted(needed), f"each needed file read once (jobs={jobs}, cache={cache})"
+    reads.clear()
+    engine.run(cfg, [root], jobs=1)
+    assert len(set(reads)) == python_files(files), "a whole-project run reads every Python file"
