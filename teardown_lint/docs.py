@@ -47,8 +47,13 @@ followed by `await task`) before the delete. Eager modes (`task_always_eager`,
 `with ThreadPoolExecutor()`) avoid the problem altogether.
 
 ## Fix safety
-The fix adds a bounded wait (or a cancel) before the delete; it changes how long the test runs
-and, for a cancel, what the job does, so it is marked unsafe.
+`teardown-lint fix` (or `check --fix`) adds a bounded wait, or with `--strategy cancel` a cancel,
+where it covers the work on every path: before the delete when the handle or queue is reachable
+there, else at the end of the test (or its `finally:`). It binds the job's result when needed and
+takes what it writes from the library's pack, or calls the project's own helper named in
+`[tool.teardown-lint.fix]`. It changes how long the test runs and, for a cancel, what the job does,
+so it is marked unsafe: review the diff (`fix --diff`). Jobs started by other jobs, or inside
+application code, are not fixed automatically.
 
 ## Configuration
 Project helpers the packs cannot know go in `[tool.teardown-lint.calls]`

@@ -77,8 +77,8 @@ def extract(source: bytes, path: str, module: str, is_package: bool = False) -> 
             tree = ast.parse(text)
     except SyntaxError as exc:
         return _broken(path, module, is_package, f"syntax error at {exc.lineno or 1}:{exc.offset or 1}")
-    except (RecursionError, MemoryError, ValueError) as exc:
-        return _broken(path, module, is_package, f"cannot parse: {type(exc).__name__}")
+    except (RecursionError, MemoryError):  # CPython could not compile it either
+        return _broken(path, module, is_package, "cannot parse: too deeply nested")
     # Lines as the parser counts them: only \n, \r\n and \r end a line (not \f or \u2028).
     lines = tuple(_LINE_BREAK.split(text))
     builder = _Builder(module, text, lines, is_package)
