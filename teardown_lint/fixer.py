@@ -16,7 +16,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from . import packs
+from . import discover, packs
 from .config import Config
 from .engine import Result, run
 from .fixes import Fix, Plan, Settings, Tree, Unfixable, edits, plan, plan_units, render
@@ -59,6 +59,10 @@ class Trees:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.cache: dict[str, Tree] = {}
+
+    def module_of(self, path: str) -> str:
+        """The dotted name a test imports the file by (pytest's naming, as discovery does)."""
+        return discover.describe(self.root, self.root / path).module
 
     def __call__(self, path: str) -> Tree:
         if path not in self.cache:

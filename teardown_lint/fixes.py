@@ -229,14 +229,12 @@ def plan_units(finding, trees, settings: Settings) -> list[tuple[object, Plan | 
         return [(top[0], out)]
     units: list = []
     for work in finding.works:
-        if work.parent:
-            units.append((work, f"the {work.label} `{work.job or work.text}` is started by the job "
-                                f"`{work.parent_job}`, out of the test's reach (configure a project drain helper "
-                                "as [tool.teardown-lint.fix] wait)"))
-            continue
         out = Plan(message="")
         try:
-            out.message = _plan_work(out, finding, delete_tree, delete_stmt, work, trees, settings)
+            if work.parent:
+                out.message = _plan_child(out, finding, delete_tree, delete_stmt, work, trees, settings)
+            else:
+                out.message = _plan_work(out, finding, delete_tree, delete_stmt, work, trees, settings)
         except Unfixable as exc:
             units.append((work, str(exc)))
             continue
@@ -272,6 +270,50 @@ def merge(plans: list[Plan]) -> Plan:
             mine = out.imports.setdefault(path, [])
             mine += [line for line in lines if line not in mine]
     return out
+
+
+def _plan_child(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, settings: Settings) -> str:
+    """A job started by another job: reachable only when the wait drains a module-level object of the
+    job's module (an RQ queue, a Dramatiq actor), which the test can import."""
+    unreachable = Unfixable(
+        f"the {work.label} `{work.job or work.text}` is started by the job `{work.parent_job}`, out of the "
+        "test's reach (configure a project drain helper as [tool.teardown-lint.fix] wait)")
+    template = dict(work.fix).get(settings.strategy) or dict(work.fix).get("wait") or ""
+    if not template or "{handle}" in template or "{receiver}" not in template or trees.module_of is None:
+        raise unreachable
+    tree = trees(work.path)
+    call = tree.node_at(work.loc.line, work.loc.col, cst.Call)
+    if call is None or not isinstance(call.func, cst.Attribute) or not isinstance(call.func.value, cst.Name):
+        raise unreachable
+    name = call.func.value.value
+    fn = tree.function_of(call)
+    if name not in tree.module_names() or (fn is not None and (name in _assigned(fn) or name in {p.name.value for p in _params(fn)})):
+        raise unreachable
+    module = trees.module_of(work.path)
+    values = {"receiver": name, "timeout": _number(settings.timeout), "timeout_ms": _number(settings.timeout * 1000)}
+    code = _fill(template, values)
+    if delete_stmt is not None and finding.where == REGISTERED:
+        if "\n" in code or "await" in code:
+            raise Unfixable("the wait is not a single expression, so it cannot be registered as a cleanup")
+        code = f"{_registrar(delete_tree, delete_stmt)}(lambda: {code})"
+        target, anchor, mode, where = delete_tree, delete_stmt, "after", "in a cleanup that runs before the delete"
+    elif delete_stmt is not None:
+        target, anchor, mode, where = delete_tree, _outside_loops(delete_tree, delete_stmt), "before", "before the delete"
+    else:
+        test = delete_tree.node_at(finding.loc.line, finding.loc.col, cst.Name)
+        fn = delete_tree.function_of(test) if test is not None else None
+        if fn is None:
+            raise unreachable
+        target, anchor, mode, where = delete_tree, fn.body.body[-1], "after", "at the end of the test"
+    _require_async(target, anchor, code)
+    present = target.module_names()
+    if name in present and target.path != work.path:
+        raise Unfixable(f"`{name}` already means something else in {target.path}")
+    getattr(out, mode).setdefault(target.path, {}).setdefault(anchor, []).append(code)
+    if target.path != work.path:
+        out.imports.setdefault(target.path, []).append(f"from {module} import {name}")
+    _imports(out, target, work, code)
+    return f"{settings.strategy} for the {work.label} `{work.job or work.text}` that `{work.parent_job}` starts, {where}: `{_first_line(code)}`"
 
 
 def _plan_helper(out: Plan, finding, delete_tree: Tree, delete_stmt, top, trees, settings: Settings) -> None:
@@ -364,8 +406,9 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
             if needs_handle:
                 _bind_into(values, out, tree, call, start_fn, work, attribute=reachable == "attribute")
             code = _fill(template, values)
-            _require_async(delete_tree, delete_stmt, code)
-            out.before.setdefault(delete_tree.path, {}).setdefault(delete_stmt, []).append(code)
+            anchor = delete_stmt if reachable == "local" else _outside_loops(delete_tree, delete_stmt)
+            _require_async(delete_tree, anchor, code)
+            out.before.setdefault(delete_tree.path, {}).setdefault(anchor, []).append(code)
             _imports(out, delete_tree, work, code)
             return f"{strategy} for the {work.label} before the delete: `{_first_line(code)}`"
     # 2. a cleanup registered in the same function: register the wait after it (cleanups run LIFO)
@@ -448,6 +491,18 @@ def _finally_of(tree: Tree, start_stmt, delete_stmt):
         if isinstance(parent, cst.FunctionDef):
             return None
     return None
+
+
+def _outside_loops(tree: Tree, stmt):
+    """The statement to put a wait before: the delete, or the outermost loop around it in its function
+    (`for key in keys: redis.delete(key)` is drained once, before the loop)."""
+    anchor = stmt
+    for parent in tree.ancestors(stmt):
+        if isinstance(parent, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            break
+        if isinstance(parent, (cst.For, cst.While)):
+            anchor = parent
+    return anchor
 
 
 def _test_code(path: str) -> bool:

@@ -480,3 +480,56 @@ def test_every_enqueue_family_with_a_hint_has_a_wait_template():
                 if rule.fix_template("wait") is None:
                     missing.add(rule.family)
     assert not missing, missing
+
+
+def test_a_chained_job_on_a_module_level_queue_is_drained_before_the_delete(make_project, cli):
+    """The child job is out of the test's reach, but the queue it goes to is a global of the job
+    module: the fix imports it and drains it before the delete, once, outside the delete's loop."""
+    root = make_project({
+        "app/__init__.py": "",
+        "app/jobs.py": """
+            from redis import Redis
+            from rq import Queue
+
+            default_queue = Queue("default", connection=Redis())
+
+
+            def notify_owner(account_id):
+                return account_id
+
+
+            def post_transaction(account_id):
+                default_queue.enqueue(notify_owner, account_id)
+        """,
+        "tests/__init__.py": "",
+        "tests/conftest.py": """
+            import pytest
+            from redis import Redis
+
+
+            @pytest.fixture
+            def redis_conn():
+                conn = Redis()
+                yield conn
+                for key in conn.scan_iter("ledger:*"):
+                    conn.delete(key)
+        """,
+        "tests/test_ledger.py": """
+            from rq import Queue
+
+            from app.jobs import post_transaction
+
+
+            def test_post(redis_conn):
+                queue = Queue("default", connection=redis_conn)
+                job = queue.enqueue(post_transaction, 7)
+                job.latest_result(timeout=10)
+        """,
+    })
+    assert cli(root, "check").exit_code == 1
+    result = cli(root, "fix")
+    assert result.exit_code == 0, result.output
+    conftest = (root / "tests/conftest.py").read_text()
+    assert "from app.jobs import default_queue\n" in conftest
+    assert conftest.count("SimpleWorker([default_queue], connection=default_queue.connection).work(burst=True)") == 1
+    assert conftest.index("SimpleWorker([default_queue]") < conftest.index("for key in conn.scan_iter")
