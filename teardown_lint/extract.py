@@ -55,7 +55,9 @@ _SEQUENCES = (ast.List, ast.Tuple, ast.Set)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _SEQUENCE_TYPES = frozenset(_SEQUENCES)  # for `type(node) in`: faster than isinstance
 _COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
-_COMPOUND = (*_FUNCTIONS, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While, *_TRIES, ast.With, ast.AsyncWith, ast.Match)
+_COMPOUND_TYPES = frozenset(
+    (*_FUNCTIONS, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While, *_TRIES, ast.With, ast.AsyncWith, ast.Match)
+)
 
 
 def extract(source: bytes, path: str, module: str, is_package: bool = False) -> FileFacts:
@@ -163,6 +165,9 @@ class _Source:
 
     def segment(self, node: ast.AST) -> str:
         """The node's exact source (line endings as written)."""
+        if node.lineno == node.end_lineno:
+            line = node.lineno
+            return self.lines[line - 1][self.col(line, node.col_offset) : self.col(line, node.end_col_offset)]
         if self._starts is None:
             self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         (line, col), (end_line, end_col) = self.start(node), self.end(node)
@@ -209,6 +214,7 @@ class _Builder:
         self.is_package = is_package
         self.lines = lines
         self.src = _Source(text, lines)
+        self.ascii = self.src.ascii
         self.imports: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.functions: list[Function] = []
@@ -220,7 +226,7 @@ class _Builder:
     # ---- locations and text -------------------------------------------------------------------
 
     def loc(self, node: ast.AST) -> Loc:
-        if self.src.ascii:
+        if self.ascii:
             return Loc(node.lineno, node.col_offset + 1, node.end_lineno, node.end_col_offset + 1)
         (line, col), (end_line, end_col) = self.src.start(node), self.src.end(node)
         return Loc(line, col + 1, end_line, end_col + 1)
@@ -489,7 +495,7 @@ class _Builder:
         return tuple(out)
 
     def statement(self, stmt: ast.stmt, ctx: _Ctx, class_name: str | None) -> list[Node]:
-        if not isinstance(stmt, _COMPOUND):
+        if type(stmt) not in _COMPOUND_TYPES:
             # libcst's range of a simple statement (`;` excluded) is ast's
             ctx.stmt = self.loc(stmt)
             node = self.small(stmt, ctx)
@@ -693,6 +699,9 @@ class _Builder:
             return ()  # constants alias nothing
         if kind is ast.Attribute:
             base = self.value(expr.value, ctx, calls)
+            if len(base) == 1:
+                b = base[0]
+                return (Ref(b.root, b.attrs + (expr.attr,), b.call),)
             return tuple(Ref(b.root, b.attrs + (expr.attr,), b.call) for b in base) or (Ref("", (expr.attr,)),)
         if kind is ast.Call:
             return self.call(expr, ctx, calls, awaited)

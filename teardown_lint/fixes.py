@@ -339,6 +339,8 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
     template = dict(work.fix).get(strategy) or ""
     if not template and strategy == "cancel" and dict(work.fix).get("wait"):
         strategy, template = "wait", dict(work.fix)["wait"]  # a thread cannot be cancelled: wait for it
+    if not template and work.family == "configured":
+        raise Unfixable(f"work started by a configured helper: name your drain helper as [tool.teardown-lint.fix] {strategy}")
     if not template:
         raise Unfixable(f"no {strategy} template for the {work.label} (add one to its pack's [fix])")
     tree = trees(work.path)
