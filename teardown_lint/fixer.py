@@ -22,6 +22,7 @@ from .engine import Result, run
 from .fixes import Fix, Plan, Settings, Tree, Unfixable, edits, plan, plan_units, render
 
 ROUNDS = 4  # re-lint rounds: each drops the fixes that did not hold
+FIXABLE = {"TDL001"}  # TDL100 (an unused suppression) offers no automatic fix
 
 
 @dataclass
@@ -78,6 +79,8 @@ def attach(result: Result, config: Config, strategy: str | None = None) -> None:
     settings = settings_for(config, strategy)
     trees = Trees(config.root)
     for finding in result.findings:
+        if finding.rule not in FIXABLE:
+            continue
         try:
             p = plan(finding, trees, settings)
         except Unfixable as exc:
@@ -97,6 +100,8 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
     unfixed: list = []
     chained: list = []
     for finding in before.findings:
+        if finding.rule not in FIXABLE:
+            continue
         try:
             planned = plan_units(finding, trees, settings)
         except Unfixable as exc:

@@ -533,3 +533,23 @@ def test_a_chained_job_on_a_module_level_queue_is_drained_before_the_delete(make
     assert "from app.jobs import default_queue\n" in conftest
     assert conftest.count("SimpleWorker([default_queue], connection=default_queue.connection).work(burst=True)") == 1
     assert conftest.index("SimpleWorker([default_queue]") < conftest.index("for key in conn.scan_iter")
+
+
+def test_only_tdl001_is_fixed(make_project, cli):
+    """An unused suppression (TDL100) is reported, never planned as a TDL001 fix."""
+    root = _hazard(make_project, """
+        from app.tasks import process_document
+
+
+        def test_queue(course):
+            process_document.delay(course.id, "a.pdf")
+            assert course.id  # noqa: TDL001
+    """)
+    (root / "pyproject.toml").write_text('[tool.teardown-lint]\nextend-select = ["TDL100"]\n')
+    result = cli(root, "fix")
+    assert result.exit_code == 1, result.output  # the TDL100 finding is left
+    assert "Fixed 1 finding in 1 file." in result.output
+    assert "not fixed" not in result.output
+    check = cli(root, "check", "-f", "json")
+    left = json.loads(check.output)["findings"]
+    assert [f["rule"] for f in left] == ["TDL100"] and left[0]["fix"] is None
