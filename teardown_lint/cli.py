@@ -89,9 +89,7 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
             cfg.select += config_module._codes(_split(extend_select), "--extend-select")
         if ignore:
             cfg.ignore += config_module._codes(_split(ignore), "--ignore")
-        for path in paths:
-            if not path.exists():
-                raise click.UsageError(f"{path}: no such file or directory")
+        _must_exist(paths)
         if baseline_path is not None and write_baseline is not None:
             raise click.UsageError("--baseline and --write-baseline cannot be used together")
         recorded = baseline_module.load(baseline_path) if baseline_path is not None else None
@@ -112,15 +110,8 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
         if recorded is not None:
             checked = set(result.checked)
             baseline_module.apply(result, recorded, lambda e: e.path in checked and cfg.enabled(e.rule, e.path))
-    except (config_module.ConfigError, packs.PackError, baseline_module.BaselineError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        return 2
-    except click.ClickException:
-        raise
-    except Exception:  # noqa: BLE001 - an internal error must still exit 2 with a report
-        click.echo("error: teardown-lint crashed; please report this:", err=True)
-        click.echo(traceback.format_exc(), err=True)
-        return 2
+    except Exception as exc:  # noqa: BLE001 - every failure exits 2 with a report
+        return _failure(exc)
     if write_baseline is not None:
         return _write_baseline(write_baseline, result)
     color = _color() and output_file is None
@@ -173,22 +164,12 @@ def fix_command(paths, show_diff, strategy, config_path, force_exclude) -> int:
     try:
         cfg = config_module.load(config_path)
         cfg.force_exclude = force_exclude
-        for path in paths:
-            if not path.exists():
-                raise click.UsageError(f"{path}: no such file or directory")
+        _must_exist(paths)
         outcome = fixer.fix(cfg, list(paths) or [Path.cwd()], strategy, write=not show_diff)
-    except (config_module.ConfigError, packs.PackError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        return 2
-    except click.ClickException:
-        raise
-    except Exception:  # noqa: BLE001 - an internal error must still exit 2 with a report
-        click.echo("error: teardown-lint crashed; please report this:", err=True)
-        click.echo(traceback.format_exc(), err=True)
-        return 2
+    except Exception as exc:  # noqa: BLE001 - every failure exits 2 with a report
+        return _failure(exc)
     if show_diff:
-        cwd = Path.cwd().resolve()
-        click.echo(outcome.diff(lambda path: Path(os.path.relpath(cfg.root / path, cwd)).as_posix()), nl=False)
+        click.echo(outcome.diff(_cwd_relative(cfg.root)), nl=False)
     _fix_summary(outcome, cfg.root, would=show_diff)
     for error in outcome.errors + outcome.after.errors:
         click.echo(f"error: {error['path']}: {error['message']}", err=True)
@@ -230,30 +211,42 @@ def debug_command(paths, output_format: str, config_path) -> int:
     classified (enqueue, wait, cancel, delete …) and the pack or configuration entry that said so."""
     try:
         cfg = config_module.load(config_path)
-        for path in paths:
-            if not path.exists():
-                raise click.UsageError(f"{path}: no such file or directory")
+        _must_exist(paths)
         data = explain.explain(cfg, list(paths), cwd=Path.cwd().resolve())
-    except (config_module.ConfigError, packs.PackError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        return 2
-    except click.ClickException:
-        raise
-    except Exception:  # noqa: BLE001 - an internal error must still exit 2 with a report
-        click.echo("error: teardown-lint crashed; please report this:", err=True)
-        click.echo(traceback.format_exc(), err=True)
-        return 2
+    except Exception as exc:  # noqa: BLE001 - every failure exits 2 with a report
+        return _failure(exc)
     click.echo(explain.as_json(data) if output_format == "json" else explain.as_text(data))
     return 0
 
 
+def _must_exist(paths) -> None:
+    for path in paths:
+        if not path.exists():
+            raise click.UsageError(f"{path}: no such file or directory")
+
+
+def _failure(exc: Exception) -> int:
+    """Exit code 2 for what the user must correct (configuration, packs, a baseline) and for a
+    crash, which also prints the traceback to report; click's usage errors go to click."""
+    if isinstance(exc, (click.ClickException, click.exceptions.Exit)):
+        raise exc
+    if isinstance(exc, (config_module.ConfigError, packs.PackError, baseline_module.BaselineError)):
+        click.echo(f"error: {exc}", err=True)
+        return 2
+    click.echo("error: teardown-lint crashed; please report this:", err=True)
+    click.echo("".join(traceback.format_exception(exc)), err=True)
+    return 2
+
+
+def _cwd_relative(root: Path):
+    """Root-relative paths (the engine's) as the user sees them: relative to the current directory."""
+    cwd = Path.cwd().resolve()
+    return lambda path: Path(os.path.relpath(root / path, cwd)).as_posix()
+
+
 def _fix_summary(outcome, root: Path, would: bool = False) -> None:
     """What was fixed and what was not (with why), on stderr, as Ruff reports its fixes."""
-    cwd = Path.cwd().resolve()
-
-    def rel(path: str) -> str:
-        return Path(os.path.relpath(root / path, cwd)).as_posix()
-
+    rel = _cwd_relative(root)
     n, files = len(outcome.fixed), len(outcome.changed)
     verb = "Would fix" if would else "Fixed"
     click.echo(f"{verb} {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", err=True)
@@ -300,12 +293,9 @@ def _split(values) -> list[str]:
 
 def _relative(result, root: Path):
     """Paths in output are relative to the current directory, with `/` (the engine's are root-relative)."""
-    cwd = Path.cwd().resolve()
-    if cwd == root:
+    if Path.cwd().resolve() == root:
         return result
-
-    def rel(path: str) -> str:
-        return Path(os.path.relpath(root / path, cwd)).as_posix()
+    rel = _cwd_relative(root)
 
     for finding in result.findings:
         finding.path = rel(finding.path)
