@@ -12,65 +12,24 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from teardown_lint import cli, fingerprint
+from conftest import CELERY_TASKS, HAZARD_TEST as HAZARD, SAFE_TEST as SAFE, celery_project
+from teardown_lint import fingerprint
 
-TASKS = '''
-from celery import shared_task
-
-
-@shared_task
-def process_document(course_id, name):
-    return name
-
+# the shared tasks module with a second task
+TASKS = CELERY_TASKS + '''
 
 @shared_task
 def index_course(course_id):
     return course_id
 '''
 
-HAZARD = '''
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete()
-
-
-def test_upload(course):
-    process_document.delay(course.id, "syllabus.pdf")
-'''
-
-SAFE = HAZARD.replace(
-    '    process_document.delay(course.id, "syllabus.pdf")\n',
-    '    result = process_document.delay(course.id, "syllabus.pdf")\n    result.get(timeout=30)\n',
-)
-
 # the same delete twice in one teardown: two findings with one identity
 TWICE = HAZARD.replace("    course.delete()\n", "    course.delete()\n    course.delete()\n")
 THRICE = HAZARD.replace("    course.delete()\n", "    course.delete()\n    course.delete()\n    course.delete()\n")
 
 
-@pytest.fixture(autouse=True)
-def _no_color(monkeypatch):
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-
-
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(cli.main, list(args), catch_exceptions=False)
-
-    return invoke
+pytestmark = pytest.mark.usefixtures("no_color")
 
 
 @pytest.fixture
@@ -78,9 +37,7 @@ def proj(make_project):
     """`proj(test_source, **more_files)`: a project whose tests/test_courses.py is `test_source`."""
 
     def make(test_source: str = HAZARD, extra: dict | None = None) -> Path:
-        files = {"app/__init__.py": "", "app/tasks.py": TASKS, "tests/__init__.py": "", "tests/test_courses.py": test_source}
-        files.update(extra or {})
-        return make_project(files)
+        return make_project({**celery_project(test_source, tasks=TASKS), **(extra or {})})
 
     return make
 

@@ -11,94 +11,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import teardown_lint
-from teardown_lint import cli
+from conftest import CROSS_FILE, HAZARD_TEST, SAFE_TEST, celery_project, hazard_test, locate
 
-TASKS = '''
-from celery import shared_task
-
-
-@shared_task
-def process_document(course_id, name):
-    return name
-'''
-
-HAZARD_TEST = '''
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete(){delete_comment}
-
-
-def test_upload(course):
-    process_document.delay(course.id, "syllabus.pdf"){enqueue_comment}
-'''
-
-SAFE_TEST = '''
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete()
-
-
-def test_upload(course):
-    result = process_document.delay(course.id, "syllabus.pdf")
-    result.get(timeout=30)
-'''
+pytestmark = pytest.mark.usefixtures("no_color")
 
 
 def hazard_files(delete_comment: str = "", enqueue_comment: str = "") -> dict[str, str]:
-    return {
-        "app/__init__.py": "",
-        "app/tasks.py": TASKS,
-        "tests/__init__.py": "",
-        "tests/test_courses.py": HAZARD_TEST.format(delete_comment=delete_comment, enqueue_comment=enqueue_comment),
-    }
+    return celery_project(hazard_test(delete_comment, enqueue_comment))
 
 
 def safe_files() -> dict[str, str]:
-    return {"app/__init__.py": "", "app/tasks.py": TASKS, "tests/__init__.py": "", "tests/test_safe.py": SAFE_TEST}
-
-
-def locate(path: Path, needle: str) -> tuple[int, int]:
-    """1-based (line, column) of the first occurrence of `needle` in a file."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number, line.index(needle) + 1
-    raise AssertionError(f"{needle!r} not in {path}")
-
-
-@pytest.fixture(autouse=True)
-def _no_color(monkeypatch):
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-
-
-@pytest.fixture
-def run(monkeypatch):
-    """`run(root, *args)`: invoke the CLI through click's CliRunner with `root` as the cwd."""
-
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(cli.main, list(args), catch_exceptions=False)
-
-    return invoke
+    return celery_project(SAFE_TEST, path="tests/test_safe.py")
 
 
 def pyproject(root: Path, text: str) -> None:
@@ -124,7 +49,7 @@ def test_findings_exit_1(make_project, run):
 
 def test_two_findings_are_counted(make_project, run):
     files = hazard_files()
-    files["tests/test_more.py"] = HAZARD_TEST.format(delete_comment="", enqueue_comment="")
+    files["tests/test_more.py"] = HAZARD_TEST
     root = make_project(files)
     result = run(root, "check")
     assert result.exit_code == 1, result.output
@@ -453,7 +378,7 @@ def test_exclude(make_project, run, patterns, exit_code):
 def test_exclude_skips_a_nested_directory_by_name(make_project, run):
     files = safe_files()
     files["tests/legacy/__init__.py"] = ""
-    files["tests/legacy/test_old.py"] = HAZARD_TEST.format(delete_comment="", enqueue_comment="")
+    files["tests/legacy/test_old.py"] = HAZARD_TEST
     root = make_project(files)
     assert run(root, "check").exit_code == 1
     pyproject(root, '[tool.teardown-lint]\nexclude = ["legacy"]')
@@ -510,7 +435,7 @@ def test_full_is_the_default(make_project, run):
 
 def test_concise_output(make_project, run):
     files = hazard_files()
-    files["tests/test_more.py"] = HAZARD_TEST.format(delete_comment="", enqueue_comment="")
+    files["tests/test_more.py"] = HAZARD_TEST
     root = make_project(files)
     result = run(root, "check", "--output-format", "concise")
     assert result.exit_code == 1, result.output
@@ -528,41 +453,6 @@ def test_concise_clean(make_project, run):
 
 
 # ---- the project around the files given -----------------------------------------------------------
-
-CROSS_FILE = {
-    "app/__init__.py": "",
-    "app/tasks.py": TASKS,
-    "tests/__init__.py": "",
-    "tests/helpers/__init__.py": "",
-    "tests/helpers/cleanup.py": '''
-        def purge_course(course):
-            course.delete()
-    ''',
-    "tests/conftest.py": '''
-        import pytest
-
-        from app.models import Course
-        from tests.helpers.cleanup import purge_course
-
-
-        @pytest.fixture
-        def course(db):
-            course = Course.objects.create(title="Intro")
-            yield course
-            purge_course(course)
-    ''',
-    "tests/test_courses.py": '''
-        from app.tasks import process_document
-
-
-        def test_upload(course):
-            process_document.delay(course.id, "syllabus.pdf")
-    ''',
-    "tests/test_other.py": '''
-        def test_title(course):
-            assert course.title == "Intro"
-    ''',
-}
 
 
 def test_single_file_reads_conftest_and_helpers(make_project, run):

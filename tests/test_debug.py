@@ -7,40 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXTURES, RULES
-from teardown_lint import cli, config as config_module
+from conftest import FIXTURES, HAZARD_TEST, RULES, celery_project
+from teardown_lint import config as config_module
 from teardown_lint.explain import explain
 from teardown_lint.packs import tomllib
 from teardown_lint.testing import actual
 
-TASKS = '''
-from celery import shared_task
-
-
-@shared_task
-def process_document(course_id, name):
-    return name
-'''
-
-TESTS = '''
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete()
-
-
-def test_upload(course):
-    process_document.delay(course.id, "syllabus.pdf")
-
+# the one-hazard module, and a test that waits for its job
+TESTS = HAZARD_TEST + '''
 
 def test_waits(course):
     result = process_document.delay(course.id, "syllabus.pdf")
@@ -83,7 +58,7 @@ def test_generate(course):
 
 
 def base_files() -> dict[str, str]:
-    return {"app/__init__.py": "", "app/tasks.py": TASKS, "tests/__init__.py": "", "tests/test_courses.py": TESTS}
+    return celery_project(TESTS)
 
 
 def configured_files() -> dict[str, str]:
@@ -92,12 +67,11 @@ def configured_files() -> dict[str, str]:
 
 
 @pytest.fixture
-def debug(monkeypatch):
+def debug(run):
     """`debug(root, *args)` -> click result of `teardown-lint debug ...` run in `root`."""
 
     def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(cli.main, ["debug", *args], catch_exceptions=False)
+        return run(root, "debug", *args)
 
     return invoke
 

@@ -15,12 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXTURES, RULES
+from conftest import CELERY_TASKS, FIXTURES, RULES
 from teardown_lint import config as config_module
 from teardown_lint import fixer, fixes, packs
-from teardown_lint.cli import main
 
 UPDATE = bool(os.environ.get("TEARDOWN_LINT_UPDATE_GOLDEN"))
 
@@ -144,20 +142,11 @@ def test_fix_never_breaks_and_is_idempotent(family, tmp_path):
 
 # ---- guarantees --------------------------------------------------------------------------------
 
-TASKS = """
-    from celery import shared_task
-
-
-    @shared_task
-    def process_document(course_id, name):
-        return name
-"""
-
 
 def _hazard(make_project, test_source: str, conftest: str | None = None, extra: dict | None = None):
     files = {
         "app/__init__.py": "",
-        "app/tasks.py": TASKS,
+        "app/tasks.py": CELERY_TASKS,
         "tests/__init__.py": "",
         "tests/conftest.py": conftest or """
             import pytest
@@ -177,16 +166,7 @@ def _hazard(make_project, test_source: str, conftest: str | None = None, extra: 
     return make_project(files)
 
 
-@pytest.fixture
-def cli(monkeypatch):
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
-
-
-def test_formatting_and_comments_are_kept(make_project, cli):
+def test_formatting_and_comments_are_kept(make_project, run):
     source = (
         "from app.tasks import process_document\n"
         "\n"
@@ -199,7 +179,7 @@ def test_formatting_and_comments_are_kept(make_project, cli):
     )
     root = _hazard(make_project, "")
     (root / "tests/test_docs.py").write_text(source)
-    assert cli(root, "fix").exit_code == 0
+    assert run(root, "fix").exit_code == 0
     assert (root / "tests/test_docs.py").read_text() == (
         "from app.tasks import process_document\n"
         "\n"
@@ -213,7 +193,7 @@ def test_formatting_and_comments_are_kept(make_project, cli):
     )
 
 
-def test_imports_are_added_once(make_project, cli):
+def test_imports_are_added_once(make_project, run):
     root = make_project({
         "tests/test_tasks.py": """
             import asyncio
@@ -242,7 +222,7 @@ def test_imports_are_added_once(make_project, cli):
                 asyncio.create_task(crunch(workdir))
         """,
     })
-    result = cli(root, "fix", "--strategy", "cancel")
+    result = run(root, "fix", "--strategy", "cancel")
     assert result.exit_code == 0, result.output
     text = (root / "tests/test_tasks.py").read_text()
     assert text.count("import asyncio") == 1
@@ -251,7 +231,7 @@ def test_imports_are_added_once(make_project, cli):
     ast.parse(text)
 
 
-def test_diff_writes_nothing(make_project, cli):
+def test_diff_writes_nothing(make_project, run):
     root = _hazard(make_project, """
         from app.tasks import process_document
 
@@ -260,7 +240,7 @@ def test_diff_writes_nothing(make_project, cli):
             process_document.delay(course.id, "a.pdf")
     """)
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    result = cli(root, "fix", "--diff")
+    result = run(root, "fix", "--diff")
     assert result.exit_code == 1, result.output  # there is something to fix, as `ruff --diff`
     assert "+    result = process_document.delay(course.id, \"a.pdf\")" in result.output
     assert "+    result.get(timeout=30, propagate=False)" in result.output
@@ -269,7 +249,7 @@ def test_diff_writes_nothing(make_project, cli):
     assert "Would fix 1 finding in 1 file." in result.output
 
 
-def test_exit_codes(make_project, cli, tmp_path):
+def test_exit_codes(make_project, run, tmp_path):
     root = _hazard(make_project, """
         from app.tasks import process_document
 
@@ -277,16 +257,16 @@ def test_exit_codes(make_project, cli, tmp_path):
         def test_queue(course):
             process_document.delay(course.id, "a.pdf")
     """)
-    assert cli(root, "fix").exit_code == 0  # fixed: nothing left
-    assert cli(root, "fix").exit_code == 0
-    assert cli(root, "fix", "no/such/dir").exit_code == 2
-    assert cli(root, "fix", "--strategy", "drain").exit_code == 2
+    assert run(root, "fix").exit_code == 0  # fixed: nothing left
+    assert run(root, "fix").exit_code == 0
+    assert run(root, "fix", "no/such/dir").exit_code == 2
+    assert run(root, "fix", "--strategy", "drain").exit_code == 2
     (root / "pyproject.toml").write_text('[tool.teardown-lint.fix]\nstrategy = "later"\n')
-    result = cli(root, "fix")
+    result = run(root, "fix")
     assert result.exit_code == 2 and "strategy" in result.output
 
 
-def test_unfixable_finding_is_reported_and_files_untouched(make_project, cli):
+def test_unfixable_finding_is_reported_and_files_untouched(make_project, run):
     """A chained job is out of the test's reach: exit 1, a reason, and no file written."""
     root = make_project({
         "app/__init__.py": "",
@@ -323,14 +303,14 @@ def test_unfixable_finding_is_reported_and_files_untouched(make_project, cli):
         """,
     })
     before = {p: p.read_bytes() for p in root.rglob("*.py")}
-    result = cli(root, "fix")
+    result = run(root, "fix")
     assert result.exit_code == 1
     assert "not fixed: tests/test_chain.py:11:5: TDL001" in result.output
     assert "started by the job `process_document`" in result.output
     assert {p: p.read_bytes() for p in root.rglob("*.py")} == before
 
 
-def test_a_fix_that_does_not_hold_is_not_written(make_project, cli, monkeypatch):
+def test_a_fix_that_does_not_hold_is_not_written(make_project, run, monkeypatch):
     """Re-lint before writing: a template that waits for nothing leaves the finding, so no edit."""
     root = _hazard(make_project, """
         from app.tasks import process_document
@@ -341,13 +321,13 @@ def test_a_fix_that_does_not_hold_is_not_written(make_project, cli, monkeypatch)
     """)
     monkeypatch.setattr(fixes, "_fill", lambda template, values: "print('waiting')")
     before = (root / "tests/test_docs.py").read_bytes()
-    result = cli(root, "fix")
+    result = run(root, "fix")
     assert result.exit_code == 1
     assert "after the fix, the re-lint still reports" in result.output
     assert (root / "tests/test_docs.py").read_bytes() == before
 
 
-def test_a_fix_that_would_not_parse_is_not_written(make_project, cli, monkeypatch):
+def test_a_fix_that_would_not_parse_is_not_written(make_project, run, monkeypatch):
     root = _hazard(make_project, """
         from app.tasks import process_document
 
@@ -359,13 +339,13 @@ def test_a_fix_that_would_not_parse_is_not_written(make_project, cli, monkeypatc
     monkeypatch.setattr(fixes, "_statements", lambda code: real("x = (1 +\n   2)") if "get(" in code else real(code))
     monkeypatch.setattr(fixer, "_parses", lambda source: b"x = (1" not in source)
     before = (root / "tests/test_docs.py").read_bytes()
-    result = cli(root, "fix")
+    result = run(root, "fix")
     assert result.exit_code == 1
     assert "would not parse" in result.output
     assert (root / "tests/test_docs.py").read_bytes() == before
 
 
-def test_encoding_bom_and_line_endings_are_kept(make_project, cli):
+def test_encoding_bom_and_line_endings_are_kept(make_project, run):
     root = _hazard(make_project, "")
     source = (
         "# -*- coding: latin-1 -*-\r\n"
@@ -378,7 +358,7 @@ def test_encoding_bom_and_line_endings_are_kept(make_project, cli):
     (root / "tests/test_docs.py").write_bytes(source)
     bom = "\ufefffrom app.tasks import process_document\r\n\r\n\r\ndef test_other(course):\r\n    process_document.delay(course.id, 'b.pdf')\r\n"
     (root / "tests/test_bom.py").write_bytes(bom.encode("utf-8"))
-    assert cli(root, "fix").exit_code == 0
+    assert run(root, "fix").exit_code == 0
     fixed = (root / "tests/test_docs.py").read_bytes()
     assert b"caf\xe9.pdf" in fixed  # still latin-1
     assert fixed.count(b"\r\n") == fixed.count(b"\n") == 7
@@ -407,7 +387,7 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["test_x.py"]  # the temporary file is gone
 
 
-def test_check_fix_and_json_fix_field(make_project, cli):
+def test_check_fix_and_json_fix_field(make_project, run):
     root = _hazard(make_project, """
         from app.tasks import process_document
 
@@ -415,7 +395,7 @@ def test_check_fix_and_json_fix_field(make_project, cli):
         def test_queue(course):
             process_document.delay(course.id, "a.pdf")
     """)
-    result = cli(root, "check", "--output-format", "json")
+    result = run(root, "check", "--output-format", "json")
     assert result.exit_code == 1
     finding = json.loads(result.output)["findings"][0]
     fix = finding["fix"]
@@ -423,16 +403,16 @@ def test_check_fix_and_json_fix_field(make_project, cli):
     assert fix["message"].startswith("wait for the Celery task at the end of the test")
     assert {"path": "tests/test_docs.py", "line": 5, "column": 1, "end_line": 6, "end_column": 1,
             "content": '    result = process_document.delay(course.id, "a.pdf")\n    result.get(timeout=30, propagate=False)\n'} in fix["edits"]
-    full = cli(root, "check")
+    full = run(root, "check")
     assert "= fix (unsafe): wait for the Celery task at the end of the test" in full.output
     assert "+     result.get(timeout=30, propagate=False)" in full.output
-    fixed = cli(root, "check", "--fix")
+    fixed = run(root, "check", "--fix")
     assert fixed.exit_code == 0, fixed.output
     assert "Fixed 1 finding in 1 file." in fixed.output
-    assert cli(root, "check").exit_code == 0
+    assert run(root, "check").exit_code == 0
 
 
-def test_timeout_and_project_helper_from_configuration(make_project, cli):
+def test_timeout_and_project_helper_from_configuration(make_project, run):
     root = _hazard(make_project, """
         from app.tasks import process_document
 
@@ -442,14 +422,14 @@ def test_timeout_and_project_helper_from_configuration(make_project, cli):
     """, extra={
         "pyproject.toml": '[tool.teardown-lint.fix]\ntimeout = 5\n',
     })
-    assert cli(root, "fix", "--diff").output.count("result.get(timeout=5, propagate=False)") == 1
+    assert run(root, "fix", "--diff").output.count("result.get(timeout=5, propagate=False)") == 1
     (root / "pyproject.toml").write_text('[tool.teardown-lint.fix]\nwait = "tests.helpers.drain_all"\n')
     (root / "tests/helpers.py").write_text("async def drain_all():\n    pass\n")
-    result = cli(root, "fix", "--diff")
+    result = run(root, "fix", "--diff")
     # the helper is async, the fixture teardown is not: nothing can be written there
     assert "must be awaited" in result.output
     (root / "tests/helpers.py").write_text("def drain_all():\n    pass\n")
-    result = cli(root, "fix")
+    result = run(root, "fix")
     assert result.exit_code == 0, result.output
     conftest = (root / "tests/conftest.py").read_text()
     assert "from tests.helpers import drain_all\n" in conftest
@@ -482,7 +462,7 @@ def test_every_enqueue_family_with_a_hint_has_a_wait_template():
     assert not missing, missing
 
 
-def test_a_chained_job_on_a_module_level_queue_is_drained_before_the_delete(make_project, cli):
+def test_a_chained_job_on_a_module_level_queue_is_drained_before_the_delete(make_project, run):
     """The child job is out of the test's reach, but the queue it goes to is a global of the job
     module: the fix imports it and drains it before the delete, once, outside the delete's loop."""
     root = make_project({
@@ -526,8 +506,8 @@ def test_a_chained_job_on_a_module_level_queue_is_drained_before_the_delete(make
                 job.latest_result(timeout=10)
         """,
     })
-    assert cli(root, "check").exit_code == 1
-    result = cli(root, "fix")
+    assert run(root, "check").exit_code == 1
+    result = run(root, "fix")
     assert result.exit_code == 0, result.output
     conftest = (root / "tests/conftest.py").read_text()
     assert "from app.jobs import default_queue\n" in conftest
@@ -535,7 +515,7 @@ def test_a_chained_job_on_a_module_level_queue_is_drained_before_the_delete(make
     assert conftest.index("SimpleWorker([default_queue]") < conftest.index("for key in conn.scan_iter")
 
 
-def test_only_tdl001_is_fixed(make_project, cli):
+def test_only_tdl001_is_fixed(make_project, run):
     """An unused suppression (TDL100) is reported, never planned as a TDL001 fix."""
     root = _hazard(make_project, """
         from app.tasks import process_document
@@ -546,10 +526,10 @@ def test_only_tdl001_is_fixed(make_project, cli):
             assert course.id  # noqa: TDL001
     """)
     (root / "pyproject.toml").write_text('[tool.teardown-lint]\nextend-select = ["TDL100"]\n')
-    result = cli(root, "fix")
+    result = run(root, "fix")
     assert result.exit_code == 1, result.output  # the TDL100 finding is left
     assert "Fixed 1 finding in 1 file." in result.output
     assert "not fixed" not in result.output
-    check = cli(root, "check", "-f", "json")
+    check = run(root, "check", "-f", "json")
     left = json.loads(check.output)["findings"]
     assert [f["rule"] for f in left] == ["TDL100"] and left[0]["fix"] is None

@@ -15,89 +15,21 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from click.testing import CliRunner
 
-from teardown_lint import cli, docs, fingerprint, reporters
+from conftest import CELERY_TASKS as TASKS, HAZARD_TEST as HAZARD, SAFE_TEST as SAFE, celery_project, locate
+from teardown_lint import docs, fingerprint, reporters
 from teardown_lint.engine import Result
 from teardown_lint.facts import Loc
 from teardown_lint.findings import Finding
 from teardown_lint.walker import Work
 
-TASKS = '''
-from celery import shared_task
-
-
-@shared_task
-def process_document(course_id, name):
-    return name
-'''
-
-HAZARD = '''
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete()
-
-
-def test_upload(course):
-    process_document.delay(course.id, "syllabus.pdf")
-'''
-
-SAFE = '''
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete()
-
-
-def test_upload(course):
-    result = process_document.delay(course.id, "syllabus.pdf")
-    result.get(timeout=30)
-'''
-
 MACHINE_FORMATS = ["json", "json-lines", "sarif", "github", "gitlab", "junit"]
+
+pytestmark = pytest.mark.usefixtures("no_color")
 
 
 def project(make_project, test_source: str = HAZARD, extra: dict | None = None) -> Path:
-    files = {"app/__init__.py": "", "app/tasks.py": TASKS, "tests/__init__.py": "", "tests/test_courses.py": test_source}
-    files.update(extra or {})
-    return make_project(files)
-
-
-def locate(path: Path, needle: str) -> tuple[int, int]:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number, line.index(needle) + 1
-    raise AssertionError(f"{needle!r} not in {path}")
-
-
-@pytest.fixture(autouse=True)
-def _no_color(monkeypatch):
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-
-
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(cli.main, list(args), catch_exceptions=False)
-
-    return invoke
+    return make_project({**celery_project(test_source), **(extra or {})})
 
 
 def synthetic(message_text: str, path: str = "tests/test_x.py") -> Result:

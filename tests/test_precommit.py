@@ -25,24 +25,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXTURES, REPO, write_tree
-from teardown_lint import cli
+from conftest import CROSS_FILE, FIXTURES, REPO, locate, write_tree
 
 yaml = pytest.importorskip("yaml")  # PyYAML: a dependency of pre-commit and of libcst
 
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 HOOK_IDS = {"teardown-lint", "teardown-lint-fix"}
-
-TASKS = '''
-from celery import shared_task
-
-
-@shared_task
-def process_document(course_id, name):
-    return name
-'''
 
 OWN_FIXTURE_HAZARD = '''
 import pytest
@@ -62,41 +51,11 @@ def test_upload(upload):
     process_document.delay(upload.id, "syllabus.pdf")
 '''
 
-# The fixture lives in conftest.py, its delete in a helper module, the job in the test file.
+# CROSS_FILE (the fixture in conftest.py, its delete in a helper module, the job in the test file),
+# configured, with a finding of its own test file and an excluded directory.
 PROJECT = {
     "pyproject.toml": '[tool.teardown-lint]\nexclude = ["tests/legacy"]\n',
-    "app/__init__.py": "",
-    "app/tasks.py": TASKS,
-    "tests/__init__.py": "",
-    "tests/helpers/__init__.py": "",
-    "tests/helpers/cleanup.py": '''
-        def purge_course(course):
-            course.delete()
-    ''',
-    "tests/conftest.py": '''
-        import pytest
-
-        from app.models import Course
-        from tests.helpers.cleanup import purge_course
-
-
-        @pytest.fixture
-        def course(db):
-            course = Course.objects.create(title="Intro")
-            yield course
-            purge_course(course)
-    ''',
-    "tests/test_courses.py": '''
-        from app.tasks import process_document
-
-
-        def test_upload(course):
-            process_document.delay(course.id, "syllabus.pdf")
-    ''',
-    "tests/test_other.py": '''
-        def test_title(course):
-            assert course.title == "Intro"
-    ''',
+    **CROSS_FILE,
     "tests/test_uploads.py": OWN_FIXTURE_HAZARD,  # a finding that involves neither conftest.py nor the helper
     "tests/legacy/__init__.py": "",
     "tests/legacy/test_old.py": OWN_FIXTURE_HAZARD,  # excluded by the configuration
@@ -108,23 +67,15 @@ UPLOADS_DELETE = "course.delete()"
 
 
 def line_of(root: Path, relative: str, needle: str) -> int:
-    for number, line in enumerate((root / relative).read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {relative}")
-
-
-def invoke(root: Path, *args: str, monkeypatch):
-    monkeypatch.chdir(root)
-    return CliRunner().invoke(cli.main, list(args), catch_exceptions=False)
+    return locate(root / relative, needle)[0]
 
 
 @pytest.fixture
-def lint(monkeypatch):
+def lint(run):
     """`lint(root, *paths)`: the findings of `check -f json` as {(path, line): {related paths}}, and the exit code."""
 
-    def run(root: Path, *args: str):
-        result = invoke(root, "check", "-f", "json", "--no-cache", *args, monkeypatch=monkeypatch)
+    def check(root: Path, *args: str):
+        result = run(root, "check", "-f", "json", "--no-cache", *args)
         assert result.exit_code in (0, 1), result.output
         payload = json.loads(result.stdout)
         assert not payload["errors"], payload["errors"]
@@ -132,7 +83,7 @@ def lint(monkeypatch):
         assert len(found) == len(payload["findings"])
         return found, result.exit_code
 
-    return run
+    return check
 
 
 @pytest.fixture
@@ -170,12 +121,12 @@ def test_manifest_declares_both_hooks_as_ruff_does():
 
 
 @pytest.mark.parametrize("hook_id", sorted(HOOK_IDS))
-def test_manifest_entries_are_valid_invocations(hook_id, tmp_path, monkeypatch):
+def test_manifest_entries_are_valid_invocations(hook_id, tmp_path, run):
     """Each entry's command and options exist (an unknown option would exit 2 in every commit)."""
     (hook,) = [hook for hook in manifest() if hook["id"] == hook_id]
     entry = shlex.split(hook["entry"])
     root = write_tree(tmp_path / "proj", {"tests/test_clean.py": "def test_nothing():\n    pass\n"})
-    result = invoke(root, *entry[1:], *hook.get("args", []), "tests/test_clean.py", monkeypatch=monkeypatch)
+    result = run(root, *entry[1:], *hook.get("args", []), "tests/test_clean.py")
     assert result.exit_code == 0, result.output
 
 
@@ -193,7 +144,7 @@ def test_readme_configs_name_the_manifest_hooks():
     assert set(ids) == HOOK_IDS, ids
 
 
-def test_readme_configs_validate_and_their_args_are_valid_options(tmp_path, monkeypatch):
+def test_readme_configs_validate_and_their_args_are_valid_options(tmp_path, run):
     entries = {hook["id"]: shlex.split(hook["entry"]) for hook in manifest()}
     root = write_tree(tmp_path / "proj", {"tests/test_clean.py": "def test_nothing():\n    pass\n"})
     for number, config in enumerate(readme_precommit_configs()):
@@ -203,7 +154,7 @@ def test_readme_configs_validate_and_their_args_are_valid_options(tmp_path, monk
         assert result.returncode == 0, result.stdout + result.stderr
         for hook in (hook for repo in config["repos"] for hook in repo["hooks"]):
             args = [*entries[hook["id"]][1:], *hook.get("args", []), "tests/test_clean.py"]
-            result = invoke(root, *args, monkeypatch=monkeypatch)
+            result = run(root, *args)
             assert result.exit_code == 0, (args, result.output)
 
 
@@ -305,11 +256,11 @@ def test_a_changed_module_no_finding_involves_is_clean(project, lint, changed):
     assert lint(project, changed) == ({}, 0)
 
 
-def test_a_python_script_without_suffix_is_not_a_crash(project, monkeypatch):
+def test_a_python_script_without_suffix_is_not_a_crash(project, run):
     """`types: [python]` also matches scripts with a Python shebang, which pre-commit passes too."""
     write_tree(project, {"bin/manage": "#!/usr/bin/env python\nimport sys\n\nprint(sys.argv)\n"})
     for extra in ([], ["--force-exclude"]):
-        result = invoke(project, "check", "--no-cache", *extra, "bin/manage", monkeypatch=monkeypatch)
+        result = run(project, "check", "--no-cache", *extra, "bin/manage")
         assert result.exit_code == 0, result.output
 
 
@@ -326,13 +277,13 @@ def test_an_excluded_file_named_explicitly_is_linted_unless_force_exclude(projec
     assert legacy not in lint(project, "--force-exclude", "tests")[0]
 
 
-def test_fix_honours_force_exclude(project, monkeypatch):
+def test_fix_honours_force_exclude(project, run):
     legacy = project / "tests/legacy/test_old.py"
     before = legacy.read_text(encoding="utf-8")
-    result = invoke(project, "fix", "--force-exclude", "tests/legacy/test_old.py", monkeypatch=monkeypatch)
+    result = run(project, "fix", "--force-exclude", "tests/legacy/test_old.py")
     assert result.exit_code == 0, result.output
     assert legacy.read_text(encoding="utf-8") == before
-    result = invoke(project, "fix", "tests/legacy/test_old.py", monkeypatch=monkeypatch)
+    result = run(project, "fix", "tests/legacy/test_old.py")
     assert result.exit_code == 0, result.output
     assert legacy.read_text(encoding="utf-8") != before
 

@@ -7,37 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from teardown_lint import cli, reporters
+from conftest import CELERY_TASKS, hazard_test
+from teardown_lint import reporters
 from teardown_lint.suppressions import parse
-
-TASKS = '''
-from celery import shared_task
-
-
-@shared_task
-def process_document(course_id, name):
-    return name
-'''
-
-HAZARD = '''{header}
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete(){comment}
-
-
-def test_upload(course):
-    process_document.delay(course.id, "syllabus.pdf")
-'''
 
 CONFTEST_FIXTURE = '''{header}
 import pytest
@@ -69,7 +42,7 @@ def test_nothing():
 
 def project(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "proj"
-    base = {"pyproject.toml": "[tool.teardown-lint]\n", "app/__init__.py": "", "app/tasks.py": TASKS,
+    base = {"pyproject.toml": "[tool.teardown-lint]\n", "app/__init__.py": "", "app/tasks.py": CELERY_TASKS,
             "tests/__init__.py": ""}
     for relative, text in {**base, **files}.items():
         path = root / relative
@@ -79,7 +52,7 @@ def project(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def hazard(comment: str = "", header: str = "") -> dict[str, str]:
-    return {"tests/test_courses.py": HAZARD.format(comment=comment, header=header)}
+    return {"tests/test_courses.py": hazard_test(delete_comment=comment, header=header)}
 
 
 def quiet(comment: str = "", header: str = "") -> dict[str, str]:
@@ -87,13 +60,12 @@ def quiet(comment: str = "", header: str = "") -> dict[str, str]:
 
 
 @pytest.fixture
-def lint(monkeypatch):
+def lint(monkeypatch, run):
     """`lint(root, *args)` -> (exit code, JSON payload, stderr) of `check -f json`."""
 
     def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
         monkeypatch.setenv("NO_COLOR", "1")
-        result = CliRunner().invoke(cli.main, ["check", "-f", "json", *args], catch_exceptions=False)
+        result = run(root, "check", "-f", "json", *args)
         return result.exit_code, json.loads(result.stdout), result.stderr
 
     return invoke
@@ -308,10 +280,9 @@ def test_unused_line_directives(tmp_path, lint, comment, message):
     assert (finding["rule"], finding["name"], finding["fix"], finding["related"]) == ("TDL100", "unused-suppression", None, [])
 
 
-def test_help_says_what_to_remove(tmp_path, monkeypatch):
+def test_help_says_what_to_remove(tmp_path, run):
     root = project(tmp_path, quiet("  # noqa: TDL001, E501"))
-    monkeypatch.chdir(root)
-    result = CliRunner().invoke(cli.main, ["check", "--extend-select", "TDL100"], catch_exceptions=False)
+    result = run(root, "check", "--extend-select", "TDL100")
     assert "= help: remove `TDL001` from the directive" in result.stdout
     assert "suppresses nothing" in result.stdout
 
@@ -380,11 +351,9 @@ def test_conftest_directives_are_judged_only_when_every_test_module_was_checked(
 
 
 @pytest.mark.parametrize("output_format", sorted(reporters.FORMATS))
-def test_every_output_format_carries_tdl100(tmp_path, monkeypatch, output_format):
+def test_every_output_format_carries_tdl100(tmp_path, run, output_format):
     root = project(tmp_path, quiet("  # noqa: TDL001"))
-    monkeypatch.chdir(root)
-    result = CliRunner().invoke(cli.main, ["check", "-f", output_format, "--extend-select", "TDL100"],
-                                catch_exceptions=False)
+    result = run(root, "check", "-f", output_format, "--extend-select", "TDL100")
     assert result.exit_code == 1, result.output
     assert "TDL100" in result.stdout
 

@@ -8,43 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from teardown_lint import cli, config as config_module, terminal
-from teardown_lint.engine import run
-
-TASKS = '''
-from celery import shared_task
-
-
-@shared_task
-def process_document(course_id, name):
-    return name
-'''
-
-HAZARD = '''
-import pytest
-
-from app.models import Course
-from app.tasks import process_document
-
-
-@pytest.fixture
-def course(db):
-    course = Course.objects.create(title="Intro")
-    yield course
-    course.delete()
-
-
-def test_upload(course):
-    process_document.delay(course.id, "syllabus.pdf")
-'''
+from conftest import CELERY_TASKS, HAZARD_TEST as HAZARD
+from teardown_lint import config as config_module, engine, terminal
 
 SAFE = "def test_nothing():\n    assert True\n"
 
 
 def files(hazards: int = 1, safe: int = 0, broken: bool = False) -> dict[str, str]:
-    out = {"pyproject.toml": "[tool.teardown-lint]\n", "app/__init__.py": "", "app/tasks.py": TASKS, "tests/__init__.py": ""}
+    out = {"pyproject.toml": "[tool.teardown-lint]\n", "app/__init__.py": "", "app/tasks.py": CELERY_TASKS,
+           "tests/__init__.py": ""}
     for i in range(hazards):
         out[f"tests/test_hazard_{i}.py"] = HAZARD
     for i in range(safe):
@@ -55,16 +28,15 @@ def files(hazards: int = 1, safe: int = 0, broken: bool = False) -> dict[str, st
 
 
 @pytest.fixture
-def check(monkeypatch):
+def check(monkeypatch, run):
     """`check(root, *args, env={})` -> click result of `teardown-lint check ...` in `root`."""
 
     def invoke(root: Path, *args: str, env: dict | None = None):
-        monkeypatch.chdir(root)
         for name in ("NO_COLOR", "FORCE_COLOR", "CI", "PRE_COMMIT"):
             monkeypatch.delenv(name, raising=False)
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
-        return CliRunner().invoke(cli.main, ["check", *args], catch_exceptions=False)
+        return run(root, "check", *args)
 
     return invoke
 
@@ -292,7 +264,7 @@ def test_engine_reports_progress_per_target_file(make_project, monkeypatch):
     root = make_project(files(hazards=2, safe=3))
     monkeypatch.chdir(root)
     calls = []
-    run(config_module.load(), [root], progress=lambda phase, done, total: calls.append((phase, done, total)))
+    engine.run(config_module.load(), [root], progress=lambda phase, done, total: calls.append((phase, done, total)))
     targets = 8  # 5 tests, app/__init__.py, app/tasks.py, tests/__init__.py
     assert [c for c in calls if c[0] == "read"] == [("read", i, targets) for i in range(1, targets + 1)]
     assert [c for c in calls if c[0] == "check"] == [("check", i, targets) for i in range(1, targets + 1)]
