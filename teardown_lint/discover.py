@@ -158,10 +158,13 @@ def list_project(config: Config) -> Project:
     root = config.root
     project = Project(root=root)
     ignore = GitIgnore()
+    packages: dict[Path, bool] = {}  # directory -> holds an __init__.py (each is stat-ed once)
     for directory, dirnames, filenames in os.walk(root):
         here = Path(directory)
+        packages[here] = "__init__.py" in filenames
         relative_dir = "" if here == root else here.relative_to(root).as_posix()
-        ignore.read(here, relative_dir)
+        if ".gitignore" in filenames:
+            ignore.read(here, relative_dir)
         kept = []
         for name in sorted(dirnames):
             rel = f"{relative_dir}/{name}" if relative_dir else name
@@ -177,7 +180,7 @@ def list_project(config: Config) -> Project:
             rel = f"{relative_dir}/{name}" if relative_dir else name
             if ignore.ignored(rel, False) or config.excluded(rel):
                 continue
-            source = describe(root, here / name)
+            source = describe(root, here / name, packages)
             project.files[rel] = source
     # Canonical names first, then aliases from the most specific (longest) down.
     for source in project.files.values():
@@ -188,8 +191,11 @@ def list_project(config: Config) -> Project:
     return project
 
 
-def describe(root: Path, path: Path) -> SourceFile:
-    """Name a file as pytest's default `prepend` import mode would, plus root-relative aliases."""
+def describe(root: Path, path: Path, packages: dict[Path, bool] | None = None) -> SourceFile:
+    """Name a file as pytest's default `prepend` import mode would, plus root-relative aliases.
+
+    `packages` remembers which directories hold an `__init__.py` (`list_project` fills it as it
+    walks), so that a large tree costs one look per directory, not one per file and level."""
     relative = path.relative_to(root).as_posix()
     is_package = path.name == "__init__.py"
     stem_parts = relative[:-3].split("/")
@@ -198,7 +204,7 @@ def describe(root: Path, path: Path) -> SourceFile:
     directory = path.parent
     parts = [] if is_package else [path.stem]
     package_dir = directory
-    while (package_dir / "__init__.py").exists() and package_dir != root.parent:
+    while _is_package_dir(package_dir, packages) and package_dir != root.parent:
         parts.insert(0, package_dir.name)
         if package_dir == root:
             break
@@ -213,6 +219,15 @@ def describe(root: Path, path: Path) -> SourceFile:
         if dotted and dotted != module and dotted not in aliases:
             aliases.append(dotted)
     return SourceFile(path, relative, module, is_package, tuple(aliases))
+
+
+def _is_package_dir(directory: Path, packages: dict[Path, bool] | None) -> bool:
+    if packages is None:
+        return (directory / "__init__.py").exists()
+    found = packages.get(directory)
+    if found is None:
+        found = packages[directory] = (directory / "__init__.py").exists()
+    return found
 
 
 def targets(project: Project, paths: list[Path], force_exclude: Config | None = None) -> list[SourceFile]:

@@ -79,6 +79,8 @@ def extract(source: bytes, path: str, module: str, is_package: bool = False) -> 
             tree = ast.parse(text)
     except SyntaxError as exc:
         return _broken(path, module, is_package, f"syntax error at {exc.lineno or 1}:{exc.offset or 1}")
+    except UnicodeError as exc:  # lone surrogates (say from a `raw_unicode_escape` cookie)
+        return _broken(path, module, is_package, f"cannot decode or parse: {exc}")
     except (RecursionError, MemoryError):  # CPython could not compile it either
         return _broken(path, module, is_package, "cannot parse: too deeply nested")
     # Lines as the parser counts them: only \n, \r\n and \r end a line (not \f or \u2028).
@@ -144,18 +146,20 @@ class _Source:
         self.text = text
         self.lines = lines
         self.ascii = text.isascii()  # then bytes are characters: the common, fast case
-        self._encoded: dict[int, bytes] = {}
+        # 1-based numbers of the lines where they are not, with their UTF-8 bytes once needed
+        self._wide: dict[int, bytes | None] = (
+            {} if self.ascii else {n: None for n, line in enumerate(lines, 1) if not line.isascii()}
+        )
         self._starts: list[int] | None = None
 
     def col(self, line: int, offset: int) -> int:
         """0-based character column of UTF-8 byte `offset` on 1-based `line`."""
-        if self.ascii:
+        if line not in self._wide:
             return offset
-        encoded = self._encoded.get(line)
+        encoded = self._wide[line]
         if encoded is None:
-            text = self.lines[line - 1]
-            encoded = self._encoded[line] = text.encode("utf-8") if not text.isascii() else b""
-        return len(encoded[:offset].decode("utf-8", "replace")) if encoded else offset
+            encoded = self._wide[line] = self.lines[line - 1].encode("utf-8")
+        return len(encoded[:offset].decode("utf-8", "replace"))
 
     def start(self, node: ast.AST) -> tuple[int, int]:
         return node.lineno, self.col(node.lineno, node.col_offset)
@@ -226,9 +230,9 @@ class _Builder:
     # ---- locations and text -------------------------------------------------------------------
 
     def loc(self, node: ast.AST) -> Loc:
-        if self.ascii:
-            return Loc(node.lineno, node.col_offset + 1, node.end_lineno, node.end_col_offset + 1)
-        (line, col), (end_line, end_col) = self.src.start(node), self.src.end(node)
+        line, col, end_line, end_col = node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
+        if not self.ascii:
+            col, end_col = self.src.col(line, col), self.src.col(end_line, end_col)
         return Loc(line, col + 1, end_line, end_col + 1)
 
     def expr_loc(self, node: ast.expr) -> Loc:
@@ -316,20 +320,17 @@ class _Builder:
         """The literal text a string expression starts with (enough to see `DELETE FROM …`);
         an f-string's literal parts as written (escapes and `{{` kept), `{}` for each field."""
         if isinstance(node, ast.Constant):
-            if isinstance(node.value, (str, bytes)):
-                const = self.const(node)
-                if const is None:  # "{" in a concatenation: the text is still the value
-                    value = node.value
-                    return value if isinstance(value, str) else value.decode("latin-1")
-                return const[0]
-            return None
+            value = node.value
+            if isinstance(value, bytes):
+                return value.decode("latin-1")
+            return value if isinstance(value, str) else None
         if isinstance(node, ast.JoinedStr):
+            parsed = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
             segment = self.src.segment(node)
-            if not any(mark in segment for mark in ("\\", "{{", "}}", "\r")) and not _DEBUG_FIELD.search(segment):
-                # the text as written is the parsed text: no escapes, no `{{`, no `{x=}` (whose
-                # `x=` ast turns into literal text); no need to read the literals again
-                return "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
-            return "".join(self.string_pieces(node))
+            if any(mark in segment for mark in ("\\", "{{", "}}", "\r")) or _DEBUG_FIELD.search(segment):
+                # written and parsed text differ (escapes, `{{`, the `x=` that ast makes of `{x=}`)
+                return "".join(self.string_pieces(node)) or parsed
+            return parsed
         return None
 
     def string_pieces(self, node: ast.expr) -> list[str]:

@@ -1,22 +1,23 @@
-"""Reading facts in waves and checking target files in batches, in worker processes when asked.
+"""Reading facts in waves and checking target files, in several processes when asked (`--jobs`).
 
 Reading: the targets, the conftest.py files above them and the configuration modules form the
 first wave; the project modules a wave imports form the next, until nothing new is imported. Only
 those files are read, however large the project (`discover` lists the others without opening
-them). A wave's files are read and hashed here; those the cache does not hold are extracted,
-in worker processes when there are enough of them, and come back as cache entries (`cache.dumps`),
-which the workers also store. Facts join the index in the order a breadth-first walk meets them
-(imports sorted by name), whatever the number of processes.
+them). A wave's files are read and hashed here; those the cache does not hold are extracted here
+and, when there is enough source, in `jobs - 1` worker processes too, which send their facts back
+as cache entries (`cache.dumps`) and also store them. Facts join the index in the order a
+breadth-first walk meets them (imports sorted by name), whatever the number of processes.
 
-Checking: target files are cut into fixed batches of `BATCH_FILES` (sorted by path). Each batch
-starts from the same state, the index just linked (`Index.restore`) and a fresh checker, so what
-a batch finds does not depend on which process runs it or what that process ran before. With
-`jobs > 1`, batches run in processes forked after linking (they inherit the index, nothing is
-copied); each records the checker's `report` calls, which are replayed here in batch order into
-one checker, so findings, their related jobs and their order are those of a single process.
+Checking: each target file is checked from the same state, the index as just linked
+(`Index.restore` forgets what name resolution learnt since) and a fresh checker, so its findings
+do not depend on which process checks it or what that process checked before. With `jobs > 1`,
+this process and `jobs - 1` processes forked after linking (they inherit the index; nothing is
+copied) share the files, biggest first. Workers record the checker's `report` calls, which are
+replayed here in path order into one checker: findings, their related jobs and their order are
+those of a single process.
 
-Small runs stay in this process: starting workers costs more than extracting a few files
-(`POOL_MIN_FILES`) or checking a few (`CHECK_MIN_FILES`); see README "Speed" for the figures.
+Small runs stay in this process: starting workers costs more than extracting a little source
+(`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_FILES`); README "Speed" has the figures.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import gc
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -40,9 +43,10 @@ from .lifecycle import Builder, PytestSettings
 from .packs import Knowledge
 from .project import Index
 
-POOL_MIN_FILES = 24  # files to extract before worker processes pay off (measured; README "Speed")
-CHECK_MIN_FILES = 8  # target files to check before forked workers pay off
-BATCH_FILES = 4  # target files per checking batch: the unit of work handed to a process
+POOL_MIN_BYTES = 128 * 1024  # source to extract before worker processes pay off (README "Speed")
+CHUNK_BYTES = 64 * 1024  # source handed to a worker at a time
+CHECK_MIN_FILES = 16  # target files to check before forked workers pay off (a fork costs 60-80 ms)
+BATCH_FILES = 1  # target files per checking batch: the unit of work handed to a process
 
 
 def default_jobs() -> int:
@@ -93,9 +97,31 @@ def _unique(sources, seen: set[str]) -> list[SourceFile]:
     return out
 
 
+@contextmanager
+def _collector_paused():
+    """Reading builds a few million objects that all live to the end of the run, and almost no
+    cyclic garbage; the cyclic collector would traverse the growing heap again and again (about
+    40% of the time extraction takes). It is paused while reading, and what was read is then
+    frozen (`gc.freeze`: not traversed again, still freed by reference counting) until `check`
+    unfreezes everything at its end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def read(project: Project, chosen: list[SourceFile], knowledge: Knowledge, jobs: int = 1,
          cache: cache_module.Cache | None = None, overlay: dict[str, bytes] | None = None,
          progress: Callable[[str, int, int], None] | None = None) -> Read:
+    with _collector_paused():
+        return _read(project, chosen, knowledge, jobs, cache, overlay, progress)
+
+
+def _read(project, chosen, knowledge, jobs, cache, overlay, progress) -> Read:
     out = Read()
     wave = first_wave(project, chosen, knowledge)
     seen = {source.relative for source in wave}
@@ -122,7 +148,8 @@ def read(project: Project, chosen: list[SourceFile], knowledge: Knowledge, jobs:
 
 
 class _Extractor:
-    """Extracts the files a wave misses in the cache: here, or in a pool started for big waves."""
+    """Extracts the files a wave misses in the cache: here, or here and in a pool of `jobs - 1`
+    workers, started at the first wave big enough to pay for it."""
 
     def __init__(self, jobs: int, cache: cache_module.Cache | None) -> None:
         self.jobs = jobs
@@ -139,7 +166,8 @@ class _Extractor:
 
     def read(self, wave: list[SourceFile], overlay: dict[str, bytes] | None, out: Read) -> list[FileFacts]:
         facts: list[FileFacts | None] = [None] * len(wave)
-        todo: list[tuple[int, SourceFile, bytes, str | None]] = []
+        todo: list[tuple[int, tuple]] = []  # (position in the wave, task)
+        store = False
         for i, source in enumerate(wave):
             try:
                 if overlay and source.relative in overlay:
@@ -152,52 +180,103 @@ class _Extractor:
                 continue
             content = cache_module.digest(data)
             out.digests[source.relative] = content
-            key = None
+            entry = None
             if self.cache is not None:
                 key = cache_module.facts_key(content, source.relative, source.module, source.is_package)
                 facts[i] = self.cache.load_facts(key)
                 if facts[i] is not None:
                     continue
-            todo.append((i, source, data, key))
+                store = store or self.cache.prepare()  # created before any worker writes into it
+                entry = str(self.cache.facts_path(key)) if store else None
+            todo.append((i, (source.relative, source.module, source.is_package, data, entry)))
         out.extracted += len(todo)
-        if self.jobs > 1 and len(todo) >= POOL_MIN_FILES:
-            pool = self._pool()
-            store = self.cache is not None and self.cache.prepare()  # created before workers write
-            tasks = [
-                (source.relative, source.module, source.is_package, data,
-                 str(self.cache.facts_path(key)) if store and key is not None else None)
-                for _, source, data, key in todo
-            ]
-            chunk = max(1, min(16, len(tasks) // (self.jobs * 8)))
-            for (i, source, _, _), blob in zip(todo, pool.map(_extract_job, tasks, chunksize=chunk)):
-                facts[i] = cache_module.loads(blob)
-                if facts[i] is None:  # cannot happen short of a broken pipe; be correct anyway
-                    facts[i] = extract(_read(source), source.relative, source.module, source.is_package)
+        chunks = _chunks(todo)
+        if self.jobs > 1 and sum(len(task[3]) for _, task in todo) >= POOL_MIN_BYTES and len(chunks) > 1:
+
+            def done(number: int, value, remote: bool) -> None:
+                for (i, _), got in zip(chunks[number], value):
+                    facts[i] = cache_module.loads(got) if remote else got
+
+            _share(self._pool(), self.jobs - 1, _extract_chunk, _extract_here, chunks, done)
         else:
-            for i, source, data, key in todo:
-                facts[i] = extract(data, source.relative, source.module, source.is_package)
-                if self.cache is not None and key is not None:
-                    self.cache.store_facts(key, cache_module.dumps(facts[i]))
+            for chunk in chunks:
+                for (i, _), got in zip(chunk, _extract_here(chunk)):
+                    facts[i] = got
         return facts  # type: ignore[return-value]
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
-            self.workers = self.jobs
+            self.workers = self.jobs - 1
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=gc.disable)
         return self.pool
 
 
-def _read(source: SourceFile) -> bytes:
-    return source.path.read_bytes()
+def _chunks(todo: list[tuple[int, tuple]]) -> list[list[tuple[int, tuple]]]:
+    """Tasks grouped into chunks of about `CHUNK_BYTES` of source, biggest files first: workers
+    take chunks from the front of the queue and this process from the back (see `_share`)."""
+    ordered = sorted(todo, key=lambda item: -len(item[1][3]))
+    chunks: list[list[tuple[int, tuple]]] = []
+    size = 0
+    for item in ordered:
+        if not chunks or size >= CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(item)
+        size += len(item[1][3])
+    return chunks
 
 
-def _extract_job(task) -> bytes:
-    """In a worker: the facts of one file, as a cache entry (stored when the cache is on)."""
-    relative, module, is_package, data, entry = task
-    blob = cache_module.dumps(extract(data, relative, module, is_package))
-    if entry is not None:
-        cache_module.write_atomic(Path(entry), blob)
-    return blob
+def _extract_here(chunk) -> list[FileFacts]:
+    out = []
+    for _, (relative, module, is_package, data, entry) in chunk:
+        facts = extract(data, relative, module, is_package)
+        if entry is not None:
+            cache_module.write_atomic(Path(entry), cache_module.dumps(facts))
+        out.append(facts)
+    return out
+
+
+def _extract_chunk(chunk) -> list[bytes]:
+    """In a worker: each file's facts as a cache entry (also stored when the cache is on)."""
+    out = []
+    for _, (relative, module, is_package, data, entry) in chunk:
+        blob = cache_module.dumps(extract(data, relative, module, is_package))
+        if entry is not None:
+            cache_module.write_atomic(Path(entry), blob)
+        out.append(blob)
+    return out
+
+
+def _share(pool: ProcessPoolExecutor, workers: int, remote: Callable, local: Callable, items: list,
+           done: Callable[[int, object, bool], None]) -> None:
+    """Run every item, `remote(item)` in the pool's workers and `local(item)` in this process,
+    from one queue: the workers take items from its front, this process from its back, so that
+    the items are shared however long each takes. `done(index, result, remote)` is called here
+    for each. A few items are kept queued per worker so that none waits while this process works.
+    Which process ran an item never shows in the results."""
+    queue = deque(range(len(items)))
+    running: dict = {}
+
+    def top_up() -> None:
+        while queue and len(running) < workers * 3:
+            number = queue.popleft()
+            running[pool.submit(remote, items[number])] = number
+
+    def collect(block: bool) -> None:
+        finished, _ = wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in finished:
+            done(running.pop(future), future.result(), True)
+
+    top_up()
+    while queue or running:
+        if running:
+            collect(block=False)
+            top_up()
+        if queue:
+            number = queue.pop()
+            done(number, local(items[number]), False)
+        elif running:
+            collect(block=True)
 
 
 # ---- checking -------------------------------------------------------------------------------------
@@ -215,7 +294,7 @@ class Checked:
 
 
 class _Recorder(Checker):
-    """A checker that records what it would report; the parent replays it in batch order."""
+    """A checker that records what it would report; the parent replays it in path order."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -233,6 +312,7 @@ class _Linked:
     imports: ImportGraph
     memo: tuple
     batches: list[list[str]]
+    numbers: dict[str, int]  # target path -> its rank among the targets
 
 
 _LINKED: _Linked | None = None  # what forked check workers inherit
@@ -241,13 +321,26 @@ _LINKED: _Linked | None = None  # what forked check workers inherit
 def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int = 1,
           progress: Callable[[str, int, int], None] | None = None) -> Checked:
     """Check the target files (root-relative paths) the index holds."""
+    # The index lives to the end: out of the collector's reach, it is not traversed again by
+    # every full collection linking and walking trigger, and forked workers do not write to (and
+    # so copy) the memory of every object they inherit.
+    gc.freeze()
+    try:
+        return _check(index, targets, settings, jobs, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int,
+           progress: Callable[[str, int, int], None] | None) -> Checked:
     global _LINKED
     index.build_call_tables()
     graph = CallGraph(index)
     imports = ImportGraph(index)
     paths = sorted(path for path in set(targets) if path in index.files)
     linked = _Linked(index, settings, graph, imports, index.memo(),
-                     [paths[i:i + BATCH_FILES] for i in range(0, len(paths), BATCH_FILES)])
+                     [paths[i:i + BATCH_FILES] for i in range(0, len(paths), BATCH_FILES)],
+                     {path: number for number, path in enumerate(paths)})
     merger = Checker(index, graph=graph, imports=imports)
     out = Checked()
 
@@ -264,17 +357,27 @@ def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int 
                 progress("check", out.files_checked, len(paths))
 
     if jobs > 1 and len(paths) >= CHECK_MIN_FILES and len(linked.batches) > 1 and _can_fork():
+        # the biggest batches first (lines as a rough measure of cost), merged in path order
+        order = sorted(range(len(linked.batches)), key=lambda n: -sum(len(index.files[p].lines) for p in linked.batches[n]))
+        results: dict[int, list] = {}
+        merged = 0
+
+        def done(position: int, value, remote: bool) -> None:
+            nonlocal merged
+            results[order[position]] = value
+            while merged in results:
+                merge(results.pop(merged))
+                merged += 1
+
         _LINKED = linked
-        gc.freeze()  # the collector would otherwise write to every inherited object's header
         try:
-            workers = min(jobs, len(linked.batches))
+            workers = min(jobs - 1, len(linked.batches) - 1)
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for outcomes in pool.map(_check_job, range(len(linked.batches))):
-                    merge(outcomes)
+                _share(pool, workers, _check_job, lambda number: _check_batch(linked, linked.batches[number]),
+                       order, done)
             out.workers = workers
         finally:
             _LINKED = None
-            gc.unfreeze()
     else:
         for batch in linked.batches:
             merge(_check_batch(linked, batch))
@@ -299,6 +402,9 @@ def _check_batch(linked: _Linked, batch: list[str]) -> list[tuple]:
         errors: list[dict] = []
         tests = 0
         checker.reports = []
+        # ids of started work stay unique across files, as in one walker for the whole run: a
+        # finding shared by several files compares the waits of one with the work of another
+        checker._ids = linked.numbers[path] << 40
         try:
             lifecycles = builder.lifecycles(facts)
         except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .discover import Modules, Project
-from .facts import Call, Class, Eval, FileFacts, Function, Ref
+from .facts import Call, Class, Eval, FileFacts, Function, If, Jump, Loop, Ref, Return, Try, With, Yield
 from .packs import Knowledge
 
 UNKNOWN_NAMES = ("?",)
@@ -301,8 +301,6 @@ def _module_bindings(facts: FileFacts, name: str):
 
 
 def _walk_nodes(nodes):
-    from .facts import If, Jump, Loop, Return, Try, With, Yield
-
     for node in nodes:
         if isinstance(node, Eval):
             yield node

@@ -109,7 +109,11 @@ def join(states: list["State | None"]) -> "State | None":
         out.gates = out.gates & other.gates
         out.waits = out.waits | other.waits
         for obj, held in other.heap.items():
-            out.heap[obj] = join_vals([out.heap[obj], held]) if obj in out.heap else held
+            current = out.heap.get(obj)
+            if current is None:
+                out.heap[obj] = held
+            elif current is not held:  # most entries are shared by both states: nothing to join
+                out.heap[obj] = join_vals([current, held])
         out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
         for table_name in ("env", "attrs"):
             mine, theirs = getattr(out, table_name), getattr(other, table_name)
@@ -768,7 +772,7 @@ def join_vals(vals: list[Val]) -> Val:
         return UNKNOWN
     out = vals[0]
     for other in vals[1:]:
-        if other != out:
+        if other is not out and other != out:
             if out.known:
                 out = _merge(out, other)
             else:

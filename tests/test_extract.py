@@ -211,8 +211,14 @@ def test_syntax_errors_give_facts_with_error(source):
 
 
 @pytest.mark.parametrize(
-    "source", [b'x = "caf\xe9"\n', b"# coding: no-such-codec\nx = 1\n", "x = 1\n".encode("utf-16")],
-    ids=["latin1-bytes", "unknown-codec", "utf16"],
+    "source",
+    [
+        b'x = "caf\xe9"\n',
+        b"# coding: no-such-codec\nx = 1\n",
+        "x = 1\n".encode("utf-16"),
+        b'# coding: raw_unicode_escape\nx = "\\ud800"\n',
+    ],
+    ids=["latin1-bytes", "unknown-codec", "utf16", "lone-surrogate"],
 )
 def test_bad_encoding_gives_facts_with_error(source):
     facts = extract(source, "tests/test_x.py", "tests.test_x")
