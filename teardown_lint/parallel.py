@@ -122,113 +122,168 @@ def read(project: Project, chosen: list[SourceFile], knowledge: Knowledge, jobs:
 
 
 def _read(project, chosen, knowledge, jobs, cache, overlay, progress) -> Read:
+    """Files are extracted as soon as an import names them (no barrier between waves, so the
+    workers never wait for a wave's last file); the order facts are returned in is then that of
+    the breadth-first walk, computed from the facts once they are all there."""
     out = Read()
-    wave = first_wave(project, chosen, knowledge)
-    seen = {source.relative for source in wave}
-    targets = len(chosen)
-    with _Extractor(jobs, cache) as extractor:
-        while wave:
-            got = extractor.read(wave, overlay, out)
-            following: list[SourceFile] = []
-            for source, facts in zip(wave, got):
-                out.facts.append(facts)
-                if progress is not None and len(out.facts) <= targets:
-                    progress("read", len(out.facts), targets)  # the targets are read first
-                for dotted in sorted(imported_modules(facts)):
-                    found = project.module_of(dotted, source.relative)
-                    if found is not None:
-                        following.extend(_unique([found[0]], seen))
-                    # `import pkg.sub` also runs `pkg/__init__.py`; `from pkg import mod` names a module
-                    sub = project.resolve_module(dotted, source.relative)
-                    if sub is not None:
-                        following.extend(_unique([sub], seen))
-            wave = following
-        out.workers = extractor.workers
+    first = first_wave(project, chosen, knowledge)
+    targets = {source.relative for source in chosen}
+    found: dict[str, FileFacts] = {}
+    seen = {source.relative for source in first}
+    reader = _Reader(cache, overlay, out)
+    arrived: deque = deque()  # (source, facts) whose imports are still to follow
+    targets_read = 0
+
+    def follow() -> None:
+        nonlocal targets_read
+        while arrived:
+            source, facts = arrived.popleft()
+            found[source.relative] = facts
+            if progress is not None and source.relative in targets:
+                targets_read += 1
+                progress("read", targets_read, len(targets))
+            for imported in _imported_files(project, source, facts):
+                if imported.relative not in seen:
+                    seen.add(imported.relative)
+                    reader.open(imported, arrived)
+
+    for source in first:
+        reader.open(source, arrived)
+    follow()
+    extractor = _Extractor(jobs, reader)
+    try:
+        extractor.run(arrived, follow)
+    finally:
+        extractor.close()
+    out.workers = extractor.workers
+    # the order of a breadth-first walk over the imports, whoever extracted what and when
+    wave, placed = first, {source.relative for source in first}
+    while wave:
+        following: list[SourceFile] = []
+        for source in wave:
+            out.facts.append(found[source.relative])
+            for imported in _imported_files(project, source, found[source.relative]):
+                if imported.relative not in placed:
+                    placed.add(imported.relative)
+                    following.append(imported)
+        wave = following
     return out
 
 
-class _Extractor:
-    """Extracts the files a wave misses in the cache: here, or here and in a pool of `jobs - 1`
-    workers, started at the first wave big enough to pay for it."""
+def _imported_files(project: Project, source: SourceFile, facts: FileFacts) -> list[SourceFile]:
+    out = []
+    for dotted in sorted(imported_modules(facts)):
+        found = project.module_of(dotted, source.relative)
+        if found is not None:
+            out.append(found[0])
+        # `import pkg.sub` also runs `pkg/__init__.py`; `from pkg import mod` names a module
+        sub = project.resolve_module(dotted, source.relative)
+        if sub is not None:
+            out.append(sub)
+    return out
 
-    def __init__(self, jobs: int, cache: cache_module.Cache | None) -> None:
-        self.jobs = jobs
+
+class _Reader:
+    """Reads and hashes a file; its facts come from the cache, else it waits in `todo`."""
+
+    def __init__(self, cache: cache_module.Cache | None, overlay: dict[str, bytes] | None, out: Read) -> None:
         self.cache = cache
+        self.overlay = overlay
+        self.out = out
+        self.todo: deque = deque()  # (source, task) to extract; task as `_extract_here` takes it
+        self.todo_bytes = 0
+        self.store = False
+
+    def open(self, source: SourceFile, arrived: deque) -> None:
+        try:
+            if self.overlay and source.relative in self.overlay:
+                data = self.overlay[source.relative]
+            else:
+                data = source.path.read_bytes()
+        except OSError as exc:
+            self.out.digests[source.relative] = ""
+            error = FileFacts(source.relative, source.module, source.is_package, (), (), (), (), (), error=str(exc))
+            arrived.append((source, error))
+            return
+        content = cache_module.digest(data)
+        self.out.digests[source.relative] = content
+        entry = None
+        if self.cache is not None:
+            key = cache_module.facts_key(content, source.relative, source.module, source.is_package)
+            facts = self.cache.load_facts(key)
+            if facts is not None:
+                arrived.append((source, facts))
+                return
+            self.store = self.store or self.cache.prepare()  # created before any worker writes into it
+            entry = str(self.cache.facts_path(key)) if self.store else None
+        self.out.extracted += 1
+        self.todo.append((source, (source.relative, source.module, source.is_package, data, entry)))
+        self.todo_bytes += len(data)
+
+    def chunk(self, from_front: bool) -> list:
+        """About `CHUNK_BYTES` of source to extract: workers take the oldest files, this process
+        the newest."""
+        out, size = [], 0
+        while self.todo and size < CHUNK_BYTES:
+            item = self.todo.popleft() if from_front else self.todo.pop()
+            out.append(item)
+            size += len(item[1][3])
+        self.todo_bytes -= size
+        return out
+
+
+class _Extractor:
+    """Extracts what the reader could not find in the cache: here, and in `jobs - 1` worker
+    processes once enough source waits (`POOL_MIN_BYTES`). Workers take chunks from the front of
+    the queue and this process from the back, so that they share it however long each chunk
+    takes; a couple of chunks stay queued per worker so that none waits while this process works."""
+
+    def __init__(self, jobs: int, reader: _Reader) -> None:
+        self.jobs = jobs
+        self.reader = reader
         self.pool: ProcessPoolExecutor | None = None
         self.workers = 0
+        self.running: dict = {}  # future -> its chunk
 
-    def __enter__(self) -> "_Extractor":
-        return self
+    def run(self, arrived: deque, follow: Callable[[], None]) -> None:
+        reader = self.reader
+        while reader.todo or self.running:
+            if self.running:
+                self._collect(arrived, block=False)
+                follow()
+            if self.pool is None and self.jobs > 1 and reader.todo_bytes >= POOL_MIN_BYTES:
+                self.workers = self.jobs - 1
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=gc.disable)
+            while self.pool is not None and reader.todo and len(self.running) < self.workers * 2:
+                chunk = reader.chunk(from_front=True)
+                self.running[self.pool.submit(_extract_chunk, [task for _, task in chunk])] = chunk
+            if reader.todo:
+                chunk = reader.chunk(from_front=False)
+                for (source, _), facts in zip(chunk, _extract_here([task for _, task in chunk])):
+                    arrived.append((source, facts))
+                follow()
+            elif self.running:
+                self._collect(arrived, block=True)
+                follow()
 
-    def __exit__(self, *exc) -> None:
+    def _collect(self, arrived: deque, block: bool) -> None:
+        finished, _ = wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in finished:
+            chunk = self.running.pop(future)
+            for (source, task), blob in zip(chunk, future.result()):
+                facts = cache_module.loads(blob)
+                if facts is None:  # cannot happen short of a broken pipe; be correct anyway
+                    facts = _extract_here([task])[0]
+                arrived.append((source, facts))
+
+    def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def read(self, wave: list[SourceFile], overlay: dict[str, bytes] | None, out: Read) -> list[FileFacts]:
-        facts: list[FileFacts | None] = [None] * len(wave)
-        todo: list[tuple[int, tuple]] = []  # (position in the wave, task)
-        store = False
-        for i, source in enumerate(wave):
-            try:
-                if overlay and source.relative in overlay:
-                    data = overlay[source.relative]
-                else:
-                    data = source.path.read_bytes()
-            except OSError as exc:
-                out.digests[source.relative] = ""
-                facts[i] = FileFacts(source.relative, source.module, source.is_package, (), (), (), (), (), error=str(exc))
-                continue
-            content = cache_module.digest(data)
-            out.digests[source.relative] = content
-            entry = None
-            if self.cache is not None:
-                key = cache_module.facts_key(content, source.relative, source.module, source.is_package)
-                facts[i] = self.cache.load_facts(key)
-                if facts[i] is not None:
-                    continue
-                store = store or self.cache.prepare()  # created before any worker writes into it
-                entry = str(self.cache.facts_path(key)) if store else None
-            todo.append((i, (source.relative, source.module, source.is_package, data, entry)))
-        out.extracted += len(todo)
-        chunks = _chunks(todo)
-        if self.jobs > 1 and sum(len(task[3]) for _, task in todo) >= POOL_MIN_BYTES and len(chunks) > 1:
 
-            def done(number: int, value, remote: bool) -> None:
-                for (i, _), got in zip(chunks[number], value):
-                    facts[i] = cache_module.loads(got) if remote else got
-
-            _share(self._pool(), self.jobs - 1, _extract_chunk, _extract_here, chunks, done)
-        else:
-            for chunk in chunks:
-                for (i, _), got in zip(chunk, _extract_here(chunk)):
-                    facts[i] = got
-        return facts  # type: ignore[return-value]
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self.pool is None:
-            self.workers = self.jobs - 1
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=gc.disable)
-        return self.pool
-
-
-def _chunks(todo: list[tuple[int, tuple]]) -> list[list[tuple[int, tuple]]]:
-    """Tasks grouped into chunks of about `CHUNK_BYTES` of source, biggest files first: workers
-    take chunks from the front of the queue and this process from the back (see `_share`)."""
-    ordered = sorted(todo, key=lambda item: -len(item[1][3]))
-    chunks: list[list[tuple[int, tuple]]] = []
-    size = 0
-    for item in ordered:
-        if not chunks or size >= CHUNK_BYTES:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(item)
-        size += len(item[1][3])
-    return chunks
-
-
-def _extract_here(chunk) -> list[FileFacts]:
+def _extract_here(tasks: list[tuple]) -> list[FileFacts]:
     out = []
-    for _, (relative, module, is_package, data, entry) in chunk:
+    for relative, module, is_package, data, entry in tasks:
         facts = extract(data, relative, module, is_package)
         if entry is not None:
             cache_module.write_atomic(Path(entry), cache_module.dumps(facts))
@@ -236,10 +291,10 @@ def _extract_here(chunk) -> list[FileFacts]:
     return out
 
 
-def _extract_chunk(chunk) -> list[bytes]:
+def _extract_chunk(tasks: list[tuple]) -> list[bytes]:
     """In a worker: each file's facts as a cache entry (also stored when the cache is on)."""
     out = []
-    for _, (relative, module, is_package, data, entry) in chunk:
+    for relative, module, is_package, data, entry in tasks:
         blob = cache_module.dumps(extract(data, relative, module, is_package))
         if entry is not None:
             cache_module.write_atomic(Path(entry), blob)
@@ -258,7 +313,7 @@ def _share(pool: ProcessPoolExecutor, workers: int, remote: Callable, local: Cal
     running: dict = {}
 
     def top_up() -> None:
-        while queue and len(running) < workers * 3:
+        while queue and len(running) < workers * 2:
             number = queue.popleft()
             running[pool.submit(remote, items[number])] = number
 
