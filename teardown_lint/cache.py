@@ -21,7 +21,8 @@ An entry that does not load (truncated, garbage, an old format) is a miss, never
   code: the cheap part is skipped, never the correct part.
 
 One pickle per file, not one shard file: a shard would be rewritten whole on every change and
-needs a lock against concurrent runs; opening one small file per read file costs about 20 µs.
+needs a lock against concurrent runs, and it would save little: reading sqlalchemy's 664 entries
+(69 MB, one file each) takes 94 ms, decoding them 2.8 s, which a shard costs just the same.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def facts_key(content: str, relative: str, module: str, is_package: bool) -> str
 # ---- encoding ---------------------------------------------------------------------------------
 # Facts are a few hundred thousand small frozen dataclasses per large project. Pickle's default
 # for frozen slotted dataclasses calls a Python `__setstate__` that loops over `fields()`;
-# reducing each to `(cls, field values)` loads about 25% faster and dumps about 2x faster.
+# reducing each to `(cls, field values)` loads a third faster and dumps three times faster
+# (celery's tests: 1.70 -> 1.14 s and 1.25 -> 0.36 s).
 # The table is this module's own pickler's, not `copyreg`'s: nothing else changes.
 
 

@@ -1,12 +1,13 @@
 """Reading facts in waves and checking target files, in several processes when asked (`--jobs`).
 
-Reading: the targets, the conftest.py files above them and the configuration modules form the
-first wave; the project modules a wave imports form the next, until nothing new is imported. Only
-those files are read, however large the project (`discover` lists the others without opening
-them). A wave's files are read and hashed here; those the cache does not hold are extracted here
-and, when there is enough source, in `jobs - 1` worker processes too, which send their facts back
-as cache entries (`cache.dumps`) and also store them. Facts join the index in the order a
-breadth-first walk meets them (imports sorted by name), whatever the number of processes.
+Reading: the targets, the conftest.py files above them and the configuration modules come first,
+then the project modules they import, and so on until nothing new is imported (waves of a
+breadth-first walk). Only those files are read, however large the project (`discover` lists the
+others without opening them). Each file is read and hashed here as soon as an import names it;
+what the cache does not hold is extracted here and, when enough source waits, in `jobs - 1`
+worker processes too, which send their facts back as cache entries (`cache.dumps`) and also store
+them. Facts join the index in the order of the breadth-first walk (imports sorted by name),
+whoever extracted them.
 
 Checking: each target file is checked from the same state, the index as just linked
 (`Index.restore` forgets what name resolution learnt since) and a fresh checker, so its findings

@@ -443,3 +443,49 @@ def test_a_one_file_run_reads_that_file_its_conftests_and_its_imports_only(make_
     reads.clear()
     engine.run(cfg, [root], jobs=1)
     assert len(set(reads)) == python_files(files), "a whole-project run reads every Python file"
+
+
+def test_each_file_is_checked_from_the_state_just_linked(make_project, monkeypatch):
+    """`Index.restore` forgets what name resolution learnt since `memo`; checking files one per
+    batch or all in one batch then gives the same findings."""
+    root = make_project(project_files(modules=6)).resolve()
+    cfg = config_module.Config(root=root)
+    project = engine.discover.list_project(cfg)
+    chosen = engine.discover.targets(project, [root])
+    knowledge = engine.packs.load()
+    read = parallel.read(project, chosen, knowledge)
+    index = engine.Index(project, knowledge)
+    for facts in read.facts:
+        index.add(facts)
+    mark = index.memo()
+    conftest = index.files["tests/conftest.py"]
+    assert index.global_name(conftest, "cleanup") is not None
+    assert index.memo() != mark
+    index.restore(mark)
+    assert index.memo() == mark
+    results = {}
+    for size in (1, 3, 1000):
+        monkeypatch.setattr(parallel, "BATCH_FILES", size)
+        fresh = engine.Index(project, knowledge)
+        for facts in read.facts:
+            fresh.add(facts)
+        checked = parallel.check(fresh, [s.relative for s in chosen], engine.PytestSettings.read(root))
+        results[size] = [f.to_json() for f in checked.findings]
+    assert results[1] == results[3] == results[1000] and len(results[1]) == 7
+
+
+def test_workers_started_by_spawn_give_the_same_result(monkeypatch):
+    """Where processes cannot be forked (macOS, Windows), extraction workers are spawned and the
+    files are checked in this process."""
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)
+    root = (FIXTURES / "celery").resolve()
+    cfg = config_module.Config(root=root)
+    project = engine.discover.list_project(cfg)
+    chosen = engine.discover.targets(project, [root])
+    knowledge = engine.packs.load()
+    one = parallel.read(project, chosen, knowledge, jobs=1)
+    spawned = parallel.read(project, chosen, knowledge, jobs=2)
+    assert spawned.workers == 1 and spawned.facts == one.facts
+    assert snapshot(engine.run(cfg, [root], jobs=2)) == snapshot(engine.run(cfg, [root], jobs=1))
