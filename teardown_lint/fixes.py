@@ -343,6 +343,9 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
         raise Unfixable(f"work started by a configured helper: name your drain helper as [tool.teardown-lint.fix] {strategy}")
     if not template:
         raise Unfixable(f"no {strategy} template for the {work.label} (add one to its pack's [fix])")
+    if work.through and not _test_code(work.path):
+        # decided before parsing: application modules can be large, and no fix goes there
+        raise Unfixable(f"the {work.label} is started inside `{work.through[-1]}` ({work.path}), outside the tests")
     tree = trees(work.path)
     call = tree.node_at(work.loc.line, work.loc.col, cst.Call)
     if call is None:
