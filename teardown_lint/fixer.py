@@ -33,12 +33,13 @@ class Outcome:
     fixed: list = field(default_factory=list)  # findings fixed
     unfixed: list = field(default_factory=list)  # (finding, reason)
     errors: list = field(default_factory=list)  # files that could not be written
+    encodings: dict = field(default_factory=dict)  # relative path -> the file's encoding, for the diff
 
     def diff(self, name=lambda path: path) -> str:
         """A unified diff of every change; `name` turns a root-relative path into the one shown."""
         out = []
         for path, (old, new) in sorted(self.changed.items()):
-            encoding = _encoding(old)
+            encoding = self.encodings.get(path, "utf-8")
             out += difflib.unified_diff(
                 old.decode(encoding, errors="replace").splitlines(keepends=True),
                 new.decode(encoding, errors="replace").splitlines(keepends=True),
@@ -152,7 +153,8 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
     gone = {_identity(f) for f in before.findings} - {_identity(f) for f in after.findings}
     unfixed += [(finding, reason) for finding, reason in chained if _identity(finding) not in gone]
     outcome = Outcome(before=before, after=after, changed=changed,
-                      fixed=[f for f in before.findings if _identity(f) in gone], unfixed=unfixed)
+                      fixed=[f for f in before.findings if _identity(f) in gone], unfixed=unfixed,
+                      encodings={path: trees(path).module.encoding for path in changed})
     if write:
         for path, (_, new) in sorted(changed.items()):
             try:
@@ -194,7 +196,7 @@ def _edits_of(trees: Trees, plans: list[Plan]) -> list:
     out = []
     for path in sorted({path for p in plans for path in p.paths()}):
         tree = trees(path)
-        out += edits(path, tree.source, render(tree, plans), _encoding(tree.source))
+        out += edits(path, tree.source, render(tree, plans), tree.module.encoding)
     return out
 
 
@@ -210,13 +212,6 @@ def _parses(source: bytes) -> bool:
 def _identity(finding) -> tuple:
     """Which delete a finding is about, independent of the lines a fix inserts above it."""
     return (finding.rule, finding.path, finding.where, finding.what)
-
-
-def _encoding(source: bytes) -> str:
-    try:
-        return cst.parse_module(source).encoding
-    except Exception:  # noqa: BLE001 - only for showing a diff
-        return "utf-8"
 
 
 def write_atomic(path: Path, data: bytes) -> None:

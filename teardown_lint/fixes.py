@@ -63,6 +63,12 @@ class Plan:
     imports: dict = field(default_factory=dict)  # path -> [import statement]
     receivers: dict = field(default_factory=dict)  # path -> {call node: name its receiver is bound to}
 
+    def insert(self, mode: str, path: str, anchor, code: str) -> None:
+        """Put `code` before or after the statement `anchor` (once)."""
+        codes = getattr(self, mode).setdefault(path, {}).setdefault(anchor, [])
+        if code not in codes:
+            codes.append(code)
+
     def paths(self) -> set[str]:
         return set(self.binds) | set(self.before) | set(self.after) | set(self.imports) | set(self.receivers)
 
@@ -80,6 +86,7 @@ class Tree:
         self._names: dict = {}  # function node -> names it uses
         self.claimed: dict = {}  # call node -> bound name, shared by the findings that bind it
         self.fresh: dict = {}  # function node -> names this fix introduced in it
+        self._starts: dict | None = None  # (line, column) -> nodes starting there
 
     def new_name(self, fn, base: str) -> str:
         """A name not used in `fn` (nor at module level, nor by another fix in `fn`)."""
@@ -93,11 +100,14 @@ class Tree:
 
     def node_at(self, line: int, col: int, kind) -> cst.CSTNode | None:
         """The outermost node of `kind` that starts at line:col (1-based column)."""
+        if self._starts is None:
+            self._starts = {}
+            for node, r in self.positions.items():
+                self._starts.setdefault((r.start.line, r.start.column + 1), []).append(node)
         best = None
-        for node, r in self.positions.items():
-            if isinstance(node, kind) and r.start.line == line and r.start.column + 1 == col:
-                if best is None or self._contains(node, best):
-                    best = node
+        for node in self._starts.get((line, col), ()):
+            if isinstance(node, kind) and (best is None or self._contains(node, best)):
+                best = node
         return best
 
     def _contains(self, outer, inner) -> bool:
@@ -264,8 +274,8 @@ def merge(plans: list[Plan]) -> Plan:
         for name in ("before", "after"):
             for path, table in getattr(p, name).items():
                 for node, codes in table.items():
-                    mine = getattr(out, name).setdefault(path, {}).setdefault(node, [])
-                    mine += [c for c in codes if c not in mine]
+                    for code in codes:
+                        out.insert(name, path, node, code)
         for path, lines in p.imports.items():
             mine = out.imports.setdefault(path, [])
             mine += [line for line in lines if line not in mine]
@@ -309,7 +319,7 @@ def _plan_child(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees,
     present = target.module_names()
     if name in present and target.path != work.path:
         raise Unfixable(f"`{name}` already means something else in {target.path}")
-    getattr(out, mode).setdefault(target.path, {}).setdefault(anchor, []).append(code)
+    out.insert(mode, target.path, anchor, code)
     if target.path != work.path:
         out.imports.setdefault(target.path, []).append(f"from {module} import {name}")
     _imports(out, target, work, code)
@@ -322,13 +332,13 @@ def _plan_helper(out: Plan, finding, delete_tree: Tree, delete_stmt, top, trees,
     if delete_stmt is not None and finding.where != REGISTERED:
         tree, anchor, where = delete_tree, delete_stmt, "before the delete"
         _require_async(tree, anchor, call)
-        out.before.setdefault(tree.path, {}).setdefault(anchor, []).append(call)
+        out.insert("before", tree.path, anchor, call)
     else:
         work = top[0]
         tree = trees(work.path)
         anchor, mode, where = _end_of_work(tree, work, finding)
         _require_async(tree, anchor, call)
-        getattr(out, mode).setdefault(tree.path, {}).setdefault(anchor, []).append(call)
+        out.insert(mode, tree.path, anchor, call)
     if module and name not in tree.module_names():
         out.imports.setdefault(tree.path, []).append(f"from {module} import {name}")
     out.message = f"{settings.strategy} with `{settings.helper}()` {where}"
@@ -374,7 +384,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
             _bind_into(values, out, tree, call, start_fn, work)
         code = _fill(template, values)
         _require_async(tree, last, code)
-        out.after.setdefault(tree.path, {}).setdefault(last, []).append(code)
+        out.insert("after", tree.path, last, code)
         _imports(out, tree, work, code)
         return f"{strategy} for the {work.label} at the end of the `with` block: `{_first_line(code)}`"
     # 0b. the delete is in the `finally:` of the `try:` that starts the work: wait at the top of the
@@ -387,12 +397,12 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
             if "_each" in values or "." in values["handle"]:
                 raise Unfixable("the handle cannot be guarded in the `finally:`")
             code = _fill(template, values)
-            out.before.setdefault(tree.path, {}).setdefault(guarded, []).append(f"{values['handle']} = None")
+            out.insert("before", tree.path, guarded, f"{values['handle']} = None")
             code = f"if {values['handle']} is not None:\n" + "\n".join("    " + line for line in code.splitlines())
         else:
             code = _fill(template, values)
         _require_async(tree, anchor, code)
-        out.before.setdefault(tree.path, {}).setdefault(anchor, []).append(code)
+        out.insert("before", tree.path, anchor, code)
         _imports(out, tree, work, code)
         return f"{strategy} for the {work.label} in the test's `finally:`: `{_first_line(code)}`"
     # 1. before the delete, when what the template names is reachable there
@@ -413,7 +423,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
             code = _fill(template, values)
             anchor = delete_stmt if reachable == "local" else _outside_loops(delete_tree, delete_stmt)
             _require_async(delete_tree, anchor, code)
-            out.before.setdefault(delete_tree.path, {}).setdefault(anchor, []).append(code)
+            out.insert("before", delete_tree.path, anchor, code)
             _imports(out, delete_tree, work, code)
             return f"{strategy} for the {work.label} before the delete: `{_first_line(code)}`"
     # 2. a cleanup registered in the same function: register the wait after it (cleanups run LIFO)
@@ -427,7 +437,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
         later = delete_stmt if tree.is_before(start_stmt, delete_stmt) else start_stmt
         if not _dominates(tree, start_stmt, later) and later is not start_stmt:
             raise Unfixable("the job is started on some paths only")
-        out.after.setdefault(tree.path, {}).setdefault(later, []).append(f"{registrar}(lambda: {code})")
+        out.insert("after", tree.path, later, f"{registrar}(lambda: {code})")
         _imports(out, tree, work, code)
         return f"register a cleanup that runs before the delete: `{_first_line(code)}`"
     # 3. where the work's handle is last alive in the function that started it
@@ -440,7 +450,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
     if "receiver" in values and not _reachable(values["receiver"], tree, start_fn, tree, start_fn, local_ok=True):
         raise Unfixable(f"`{values['receiver']}` is not reachable {where}")
     _require_async(tree, anchor, code)
-    getattr(out, mode).setdefault(tree.path, {}).setdefault(anchor, []).append(code)
+    out.insert(mode, tree.path, anchor, code)
     _imports(out, tree, work, code)
     return f"{strategy} for the {work.label} {where}: `{_first_line(code)}`"
 
