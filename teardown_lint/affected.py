@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import hashlib
 import re
 
 from . import cache as cache_module
@@ -31,8 +32,13 @@ from .graph import imported_modules
 
 
 def dependents(project: Project, given: list[SourceFile], python_files: tuple[str, ...],
-               overlay: dict[str, bytes] | None = None, cache: cache_module.Cache | None = None) -> list[SourceFile]:
-    """The test files, other than those given, that read a given file that is not a test file."""
+               overlay: dict[str, bytes] | None = None, cache: cache_module.Cache | None = None,
+               known: dict[str, FileFacts] | None = None) -> list[SourceFile]:
+    """The test files, other than those given, that read a given file that is not a test file.
+
+    `known`: facts the run has already extracted (from the same bytes), reused here.
+    With a cache, the answer is kept under a digest of every project file's bytes: a warm run
+    reads the files but parses none."""
 
     def is_test(relative: str) -> bool:
         name = relative.rsplit("/", 1)[-1]
@@ -43,7 +49,13 @@ def dependents(project: Project, given: list[SourceFile], python_files: tuple[st
     wave = [source for source in given if not is_test(source.relative)]
     if not others or not wave:  # a whole-tree run gives every test already: nothing to add
         return []
-    reader = _Reader(project, overlay, cache)
+    reader = _Reader(project, overlay, cache, known)
+    key = None
+    if cache is not None and not overlay:
+        key = reader.key(given, python_files)
+        stored = cache.load("dependents", key)
+        if isinstance(stored, list) and all(rel in project.files for rel in stored):
+            return [project.files[rel] for rel in stored]
     found: set[str] = set()
     done = {source.relative for source in wave}
     while wave and found != others:
@@ -59,7 +71,10 @@ def dependents(project: Project, given: list[SourceFile], python_files: tuple[st
                 done.add(importer.relative)
                 following.append(importer)
         wave = following
-    return [project.files[rel] for rel in sorted(found & others)]
+    out = sorted(found & others)
+    if key is not None:
+        cache.store("dependents", key, out)
+    return [project.files[rel] for rel in out]
 
 
 def involves(finding, paths: set[str]) -> bool:
@@ -82,18 +97,32 @@ def merge(own, more, given: set[str]):
         tests=own.tests + more.tests,
         internal_errors=own.internal_errors + len(errors),
         files={**more.files, **own.files},
+        token=own.token and more.token and f"{own.token}+{more.token}",
     )
 
 
 class _Reader:
     """Project files' bytes and import facts, each read at most once per run."""
 
-    def __init__(self, project: Project, overlay: dict[str, bytes] | None, cache: cache_module.Cache | None) -> None:
+    def __init__(self, project: Project, overlay: dict[str, bytes] | None, cache: cache_module.Cache | None,
+                 known: dict[str, FileFacts] | None = None) -> None:
         self.project = project
         self.overlay = overlay or {}
         self.cache = cache
         self._data: dict[str, bytes] = {}
-        self._facts: dict[str, FileFacts] = {}
+        self._facts: dict[str, FileFacts] = dict(known or {})  # from the same bytes (disk or overlay)
+
+    def key(self, given: list[SourceFile], python_files: tuple[str, ...]) -> str:
+        """What the answer depends on: the code, the files given, the test-file patterns, and
+        every project file's path, module name and bytes."""
+        h = hashlib.blake2b(digest_size=20)
+        h.update(f"{cache_module.run_salt()}\0{python_files}\0".encode())
+        h.update("\0".join(sorted(source.relative for source in given)).encode() + b"\n")
+        for relative, source in sorted(self.project.files.items()):
+            data = self.data(source)
+            h.update(f"{relative}\0{source.module}\0{source.is_package}\0{len(data)}\0".encode())
+            h.update(data)
+        return h.hexdigest()
 
     def data(self, source: SourceFile) -> bytes:
         if source.relative not in self._data:

@@ -1,6 +1,7 @@
-"""The cache in `.teardown_lint_cache/` at the project root: per-file facts, and whole analyses.
+"""The cache in `.teardown_lint_cache/` at the project root: per-file facts, whole analyses, and
+what `check` derives from an analysis.
 
-Two kinds of entry, each one file, written atomically (a temporary file, then `os.replace`), so two
+Four kinds of entry, each one file, written atomically (a temporary file, then `os.replace`), so two
 runs at the same time never see half an entry; the last writer wins, and both wrote the same thing.
 An entry that does not load (truncated, garbage, an old format) is a miss, never an error.
 
@@ -19,6 +20,14 @@ An entry that does not load (truncated, garbage, an old format) is a miss, never
   with nothing changed then only lists the project and hashes the files it read. Any change
   (a conftest.py, a helper) recomputes the analysis from the facts, so findings always follow the
   code: the cheap part is skipped, never the correct part.
+- **Fixes** (`fixes/<key>.pickle`): the fixes `check` shows for the findings of one run entry,
+  keyed by that entry's token (its stamp and the digests of every file it read, which includes
+  every file a fix touches), the fix settings and the findings selected (a fix's names depend on
+  the fixes planned before it in the same file). A warm `check` then neither parses with libcst
+  nor plans.
+- **Dependents** (`dependents/<key>.pickle`): the test files a run given helpers or conftest.py
+  files must also check (`affected`), keyed by the files given, pytest's `python_files` and a
+  digest of every project file's bytes (any file may start importing a helper).
 
 One pickle per file, not one shard file: a shard would be rewritten whole on every change and
 needs a lock against concurrent runs, and it would save little: reading sqlalchemy's 664 entries
@@ -43,7 +52,7 @@ from .facts import FileFacts
 
 CACHE_DIR = ".teardown_lint_cache"
 FORMAT = b"teardown-lint-cache 1\n"  # bump when an entry's layout changes
-MAX_RUNS = 16  # run entries kept (one per set of targets and configuration); the oldest go first
+MAX_RUNS = 16  # entries of each kind but facts kept (one per set of targets and configuration); the oldest go first
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by teardown-lint.\n"
@@ -204,25 +213,26 @@ class Cache:
         if self.prepare():
             write_atomic(self.facts_path(key), blob)
 
-    def run_path(self, slot: str) -> Path:
-        return self.directory / "runs" / f"{slot}.pickle"
+    def entry_path(self, kind: str, slot: str) -> Path:
+        return self.directory / kind / f"{slot}.pickle"
 
-    def load_run(self, slot: str):
+    def load(self, kind: str, slot: str):
+        """A `runs`, `fixes` or `dependents` entry (see the module's docstring), or None."""
         try:
-            blob = self.run_path(slot).read_bytes()
+            blob = self.entry_path(kind, slot).read_bytes()
         except OSError:
             return None
         return loads(blob)
 
-    def store_run(self, slot: str, obj) -> None:
+    def store(self, kind: str, slot: str, obj) -> None:
         if not self.prepare():
             return
-        write_atomic(self.run_path(slot), dumps(obj))
-        self._prune_runs()
+        write_atomic(self.entry_path(kind, slot), dumps(obj))
+        self._prune(kind)
 
-    def _prune_runs(self) -> None:
+    def _prune(self, kind: str) -> None:
         try:
-            entries = [(p.stat().st_mtime_ns, p) for p in (self.directory / "runs").glob("*.pickle")]
+            entries = [(p.stat().st_mtime_ns, p) for p in (self.directory / kind).glob("*.pickle")]
         except OSError:
             return
         if len(entries) <= MAX_RUNS:

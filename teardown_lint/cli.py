@@ -14,7 +14,7 @@ import click
 from . import __version__, docs, explain, fingerprint, packs, reporters, terminal
 from . import baseline as baseline_module
 from . import config as config_module
-from . import fixer
+from . import suggestions
 from .cache import Cache
 from .engine import run
 from .parallel import default_jobs
@@ -93,19 +93,22 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
         if baseline_path is not None and write_baseline is not None:
             raise click.UsageError("--baseline and --write-baseline cannot be used together")
         recorded = baseline_module.load(baseline_path) if baseline_path is not None else None
+        cache = None if no_cache else Cache(cfg.root)
         if apply_fix:
+            from . import fixer  # libcst, for fixing only
+
             outcome = fixer.fix(cfg, list(paths) or [Path.cwd()], strategy)
             _fix_summary(outcome, cfg.root)
             result = outcome.after
         else:
             bar = terminal.Progress(sys.stderr) if terminal.progress_allowed(sys.stderr, output_format, quiet) else None
             try:
-                result = run(cfg, list(paths) or [Path.cwd()], progress=bar, jobs=jobs or default_jobs(),
-                             cache=None if no_cache else Cache(cfg.root))
+                result = run(cfg, list(paths) or [Path.cwd()], progress=bar, jobs=jobs or default_jobs(), cache=cache)
             finally:
                 if bar is not None:
                     bar.close()
-        fixer.attach(result, cfg, strategy)
+        if write_baseline is None and (statistics or output_format in suggestions.SHOWN_BY):
+            suggestions.attach(result, cfg, strategy, cache)
         fingerprint.assign(result)  # before paths become cwd-relative: fingerprints use root-relative ones
         if recorded is not None:
             checked = set(result.checked)
@@ -165,6 +168,8 @@ def fix_command(paths, show_diff, strategy, config_path, force_exclude) -> int:
         cfg = config_module.load(config_path)
         cfg.force_exclude = force_exclude
         _must_exist(paths)
+        from . import fixer  # libcst, for fixing only
+
         outcome = fixer.fix(cfg, list(paths) or [Path.cwd()], strategy, write=not show_diff)
     except Exception as exc:  # noqa: BLE001 - every failure exits 2 with a report
         return _failure(exc)

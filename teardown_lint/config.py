@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -202,3 +203,34 @@ def _codes(value, key: str) -> list[str]:
         if code != "ALL" and not any(full.startswith(code) for full in RULE_CODES):
             raise ConfigError(f"{key}: unknown rule code {code!r}")
     return codes
+
+
+@dataclass(frozen=True)
+class FixSettings:
+    """How fixes are written, resolved from `[tool.teardown-lint.fix]` and the command line."""
+
+    strategy: str = "wait"
+    timeout: float = 30
+    helper: str = ""  # a project's own wait/cancel helper (dotted), preferred over templates
+    helper_async: bool = False
+
+
+def fix_settings(config: Config, strategy: str | None) -> FixSettings:
+    strategy = strategy or config.fix.get("strategy", "wait")
+    helper = config.fix.get(strategy, "")
+    return FixSettings(strategy=strategy, timeout=config.fix.get("timeout", 30), helper=helper,
+                       helper_async=_helper_is_async(config.root, helper) if helper else False)
+
+
+def _helper_is_async(root: Path, helper: str) -> bool:
+    """Whether the project's helper is an `async def` (read statically from its module)."""
+    module, _, name = helper.rpartition(".")
+    for candidate in (root / (module.replace(".", "/") + ".py"), root / module.replace(".", "/") / "__init__.py"):
+        try:
+            tree = ast.parse(candidate.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                return isinstance(node, ast.AsyncFunctionDef)
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -30,6 +31,7 @@ class Result:
     stale: list[dict] = field(default_factory=list)  # baseline entries no longer found
     warnings: list[dict] = field(default_factory=list)  # {path, line, message}: malformed directives
     index: Index | None = field(default=None, repr=False)  # the linked project, for `debug`
+    token: str = ""  # names the cached analysis this came from (what it read, as it was): "" uncached
 
 
 def read_facts(source: discover.SourceFile, overlay: dict[str, bytes] | None = None) -> FileFacts:
@@ -56,7 +58,8 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
     analysis = _analyse(project, chosen, knowledge, overlay, progress, jobs, cache)
     # a conftest.py or helper given without the tests that read it (pre-commit passes only the
     # staged files): those tests are checked too, for the findings that involve a file given
-    dependents = affected.dependents(project, chosen, analysis.python_files, overlay, cache)
+    dependents = affected.dependents(project, chosen, analysis.python_files, overlay, cache,
+                                     known=analysis.files if analysis.index is not None else None)
     if dependents:
         more = _analyse(project, dependents, knowledge, overlay, None, jobs, cache)
         analysis = affected.merge(analysis, more, target_paths)
@@ -77,6 +80,7 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
     result.findings = sorted(result.findings + suppressor.unused(), key=Finding.sort_key)  # + TDL100
     result.warnings += suppressor.warnings(target_paths)
     result.index = analysis.index
+    result.token = analysis.token
     result.sources = {path: facts.lines for path, facts in analysis.files.items()}
     return result
 
@@ -94,13 +98,14 @@ class Analysis:
     python_files: tuple[str, ...]  # pytest's, from the project's settings
     files: dict[str, FileFacts]  # every file read, in the order read
     index: Index | None  # None when the analysis came from the cache
+    token: str = ""  # the cache's name for this analysis and its inputs ("" without a cache)
 
 
 def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowledge: packs.Knowledge,
              overlay: dict[str, bytes] | None, progress, jobs: int, cache: Cache | None) -> Analysis:
     key = run_key(project, chosen, knowledge) if cache is not None and overlay is None else None
     if key is not None:
-        cached = _from_cache(cache.load_run(key[0]), key[1], project)
+        cached = _from_cache(cache.load("runs", key[0]), key[1], project)
         if cached is not None:
             return cached
     read = parallel.read(project, chosen, knowledge, jobs=jobs, cache=cache, overlay=overlay, progress=progress)
@@ -115,14 +120,22 @@ def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowl
     analysis = Analysis(checked.findings, errors + checked.errors, checked.files_checked, checked.tests,
                         checked.internal_errors, checked.checked, settings.python_files, index.files, index)
     if key is not None:
+        analysis.token = _token(key[1], read.digests)
         # stored before the code after `_analyse` attaches fixes and fingerprints to the findings
-        cache.store_run(key[0], {
+        cache.store("runs", key[0], {
             "stamp": key[1], "digests": read.digests, "findings": analysis.findings, "errors": analysis.errors,
             "counts": (analysis.files_checked, analysis.tests, analysis.internal_errors),
             "checked": analysis.checked, "python_files": analysis.python_files,
             "files": [_light(facts) for facts in index.files.values()],
         })
     return analysis
+
+
+def _token(stamp: str, digests: dict[str, str]) -> str:
+    h = hashlib.blake2b(stamp.encode(), digest_size=16)
+    for relative in sorted(digests):
+        h.update(f"\0{relative}\0{digests[relative]}".encode())
+    return h.hexdigest()
 
 
 def _light(facts: FileFacts) -> tuple:
@@ -149,6 +162,7 @@ def _from_cache(entry, stamp: str, project: discover.Project) -> Analysis | None
             files[path] = FileFacts(path, module, is_package, (), (), (), (), (), error=error, suppressions=marks, lines=lines)
         files_checked, tests, internal_errors = entry["counts"]
         return Analysis(entry["findings"], entry["errors"], files_checked, tests, internal_errors,
-                        entry["checked"], tuple(entry["python_files"]), files, None)
+                        entry["checked"], tuple(entry["python_files"]), files, None,
+                        _token(stamp, entry["digests"]))
     except (KeyError, TypeError, ValueError):  # an entry of another shape: a miss
         return None

@@ -7,6 +7,36 @@ from dataclasses import dataclass, field
 from .facts import Loc
 
 
+@dataclass(frozen=True)
+class Edit:
+    """Part of a fix: a replacement of whole lines, 1-based, end exclusive (Ruff's edits are ranges plus content)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "content": self.content}
+
+
+@dataclass
+class Fix:
+    """The edits `teardown-lint fix` would make for a finding (planned in `fixes`)."""
+
+    strategy: str
+    message: str
+    edits: list[Edit]
+    applicability: str = "unsafe"  # it changes what the test does at run time: review it
+
+    def to_json(self) -> dict:
+        return {"applicability": self.applicability, "message": self.message,
+                "edits": [e.to_json() for e in self.edits]}
+
+
 @dataclass
 class Finding:
     rule: str
@@ -19,7 +49,7 @@ class Finding:
     works: list = field(default_factory=list)
     linked: bool = False
     near_miss: tuple | None = None  # (Seen, why): the wait that exists but does not cover it
-    fix: object = None  # fixes.Fix, attached by the fixer
+    fix: Fix | None = None  # attached for `check` (suggestions.attach), planned by `fixes`
     unfixable: str = ""  # why no fix is offered
     # set by fingerprint.assign(): stable across line shifts; `fingerprint` adds the occurrence
     # index among identical findings (unique per run), `identity` does not (the baseline counts it)

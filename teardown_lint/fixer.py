@@ -17,9 +17,9 @@ from pathlib import Path
 import libcst as cst
 
 from . import discover, packs
-from .config import Config
+from .config import Config, FixSettings, fix_settings
 from .engine import Result, run
-from .fixes import Fix, Plan, Settings, Tree, Unfixable, edits, plan, plan_units, render
+from .fixes import Fix, Plan, Tree, Unfixable, edits, plan, plan_units, render
 
 ROUNDS = 4  # re-lint rounds: each drops the fixes that did not hold
 FIXABLE = {"TDL001"}  # TDL100 (an unused suppression) offers no automatic fix
@@ -48,13 +48,6 @@ class Outcome:
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
 
 
-def settings_for(config: Config, strategy: str | None) -> Settings:
-    strategy = strategy or config.fix.get("strategy", "wait")
-    helper = config.fix.get(strategy, "")
-    return Settings(strategy=strategy, timeout=config.fix.get("timeout", 30), helper=helper,
-                    helper_async=_helper_is_async(config, helper) if helper else False)
-
-
 class Trees:
     """libcst trees of the files fixes touch, parsed once, from the overlay or the disk."""
 
@@ -75,9 +68,8 @@ class Trees:
         return self.cache[path]
 
 
-def attach(result: Result, config: Config, strategy: str | None = None) -> None:
-    """Give every finding its (unverified) fix, for `check`'s JSON and full output."""
-    settings = settings_for(config, strategy)
+def attach(result: Result, config: Config, settings: FixSettings) -> None:
+    """Give every finding its (unverified) fix, for `check`'s JSON and full output (`suggestions`)."""
     trees = Trees(config.root)
     for finding in result.findings:
         if finding.rule not in FIXABLE:
@@ -95,7 +87,7 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
         knowledge: packs.Knowledge | None = None) -> Outcome:
     knowledge = knowledge or packs.load(config.calls)
     before = run(config, paths, knowledge)
-    settings = settings_for(config, strategy)
+    settings = fix_settings(config, strategy)
     trees = Trees(config.root)
     units: dict[int, tuple] = {}  # unit id -> (finding, work, plan)
     unfixed: list = []
@@ -230,17 +222,3 @@ def write_atomic(path: Path, data: bytes) -> None:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
-
-
-def _helper_is_async(config: Config, helper: str) -> bool:
-    """Whether the project's helper is an `async def` (read statically from its module)."""
-    module, _, name = helper.rpartition(".")
-    for candidate in (config.root / (module.replace(".", "/") + ".py"), config.root / module.replace(".", "/") / "__init__.py"):
-        try:
-            tree = ast.parse(candidate.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-                return isinstance(node, ast.AsyncFunctionDef)
-    return False

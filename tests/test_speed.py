@@ -248,6 +248,7 @@ def test_the_cache_directory_is_tagged_ignored_and_holds_no_temporary_files(make
     assert (directory / ".gitignore").read_text().splitlines()[-1] == "*"
     assert len(list((directory / "facts").rglob("*.pickle"))) == python_files(files)  # one per file read
     assert len(list((directory / "runs").glob("*.pickle"))) == 1
+    assert len(list((directory / "fixes").glob("*.pickle"))) == 1  # the fixes `full` shows
     assert not [p for p in directory.rglob("*") if p.name.endswith(".tmp")]
 
 
@@ -276,6 +277,73 @@ def test_a_warm_run_reuses_the_analysis_and_prints_the_same(make_project, cli_ru
         warm = cli_run(root, "-f", fmt)
         assert (warm.exit_code, warm.output) == (1, cold[fmt])
     assert extracted == [] and analysed == []
+
+
+@pytest.fixture
+def planned(monkeypatch):
+    """Findings the fixer planned fixes for, in this process."""
+    from teardown_lint import fixer
+
+    seen: list[str] = []
+    real = fixer.attach
+
+    def counting(result, config, settings):
+        seen.extend(f"{f.path}:{f.loc.line}" for f in result.findings)
+        return real(result, config, settings)
+
+    monkeypatch.setattr(fixer, "attach", counting)
+    return seen
+
+
+def test_a_warm_run_shows_the_same_fixes_without_planning_them(make_project, cli_run, planned):
+    root = make_project(project_files())
+    cold = {strategy: cli_run(root, "--no-cache", "-f", "json", "--strategy", strategy).output
+            for strategy in ("wait", "cancel")}
+    assert cold["wait"] != cold["cancel"] and '"fix": {' in cold["wait"]
+    for strategy in ("wait", "cancel"):
+        assert cli_run(root, "-f", "json", "--strategy", strategy).output == cold[strategy], "filling the cache"
+    planned.clear()
+    for strategy in ("wait", "cancel"):
+        assert cli_run(root, "-f", "json", "--strategy", strategy).output == cold[strategy]
+    assert planned == []
+    # the findings selected are part of the key: a fix's names depend on the fixes before it
+    one = cli_run(root, "-f", "json", "--select", "TDL001", "tests/test_upload_01.py")
+    assert planned and one.output == cli_run(root, "--no-cache", "-f", "json", "tests/test_upload_01.py").output
+
+
+def test_a_changed_file_plans_its_fixes_again(make_project, cli_run, planned):
+    root = make_project(project_files())
+    cli_run(root, "-f", "json")
+    module = root / "tests/test_upload_01.py"
+    module.write_text(module.read_text(encoding="utf-8").replace("\n\n\ndef test_upload", "\n# moved\n\n\ndef test_upload"),
+                      encoding="utf-8")
+    planned.clear()
+    warm = json.loads(cli_run(root, "-f", "json").output)
+    assert planned, "the analysis changed, and its fixes with it"
+    assert warm == json.loads(cli_run(root, "--no-cache", "-f", "json").output)
+
+
+@pytest.mark.parametrize("args", [["-f", "concise"], ["-f", "sarif"], ["-f", "github"], ["--write-baseline", "b.json"]])
+def test_outputs_that_show_no_fix_plan_none(make_project, cli_run, planned, args):
+    root = make_project(project_files())
+    cli_run(root, "--no-cache", *args)
+    assert planned == []
+    cli_run(root, "--no-cache", "--statistics")  # the table says which rules are fixable
+    assert planned
+
+
+def test_a_warm_check_does_not_import_libcst(make_project):
+    root = make_project(project_files())
+    env = dict(os.environ, NO_COLOR="1")
+    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    script = ("import sys\nfrom teardown_lint.cli import main\n"
+              "try:\n    main(['check', '-f', 'json'])\nexcept SystemExit:\n    pass\n"
+              "print('libcst' in sys.modules, file=sys.stderr)\n")
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    assert [r.stderr.split()[-1] for r in runs] == ["True", "False"], [r.stderr for r in runs]
+    assert runs[0].stdout == runs[1].stdout and '"fix": {' in runs[1].stdout
 
 
 def test_facts_of_unchanged_files_come_from_the_cache(make_project, cli_run, extracted):
@@ -406,6 +474,71 @@ def test_facts_survive_the_round_trip_through_an_entry():
     blob = cache_module.dumps(facts)
     assert cache_module.loads(blob) == facts
     assert cache_module.loads(b"something else") is None
+
+
+# ---- the tests a helper reaches (runs given helpers: pre-commit, and whole test directories) -------
+
+
+@pytest.fixture
+def dependents(monkeypatch):
+    """Each run's dependents (root-relative paths), and the files `affected` parsed or searched."""
+    from teardown_lint import affected
+
+    record = {"found": [], "extracted": [], "searches": 0}
+    real_dependents, real_extract, real_importers = affected.dependents, affected.extract, affected._Reader.importers
+
+    def finding(*args, **kwargs):
+        out = real_dependents(*args, **kwargs)
+        record["found"].append([source.relative for source in out])
+        return out
+
+    def extracting(source, path, module, is_package=False):
+        record["extracted"].append(path)
+        return real_extract(source, path, module, is_package)
+
+    def searching(self, *args, **kwargs):
+        record["searches"] += 1
+        return real_importers(self, *args, **kwargs)
+
+    monkeypatch.setattr(affected, "dependents", finding)
+    monkeypatch.setattr(affected, "extract", extracting)
+    monkeypatch.setattr(affected._Reader, "importers", searching)
+    return record
+
+
+def helper_reaching_project() -> dict[str, str]:
+    """`check tests` gives every file under tests/; app/test_self.py is a test file outside it
+    that reaches tests/helpers.py through app/util.py (which tests/conftest.py imports too)."""
+    files = project_files()
+    files["tests/conftest.py"] = CONFTEST.replace("from tests.helpers import cleanup",
+                                                  "from tests.helpers import cleanup\nfrom app.util import tidy")
+    files["app/util.py"] = "from tests.helpers import cleanup\n\n\ndef tidy(course):\n    cleanup(course)\n"
+    files["app/test_self.py"] = "from app.util import tidy\n\n\ndef test_tidy():\n    tidy(None)\n"
+    return files
+
+
+def test_dependents_reuse_the_facts_the_run_extracted(make_project, cli_run, dependents):
+    root = make_project(helper_reaching_project())
+    cli_run(root, "--no-cache", "tests")
+    assert dependents["found"][0] == ["app/test_self.py"]
+    assert dependents["extracted"] == ["app/test_self.py"], "app/util.py was read by the run: not parsed again"
+
+
+def test_dependents_are_cached_under_every_file_they_could_come_from(make_project, cli_run, dependents):
+    root = make_project(helper_reaching_project())
+    cold = cli_run(root, "-f", "json", "tests").output
+    assert dependents["searches"] > 0
+    dependents["searches"] = 0
+    assert cli_run(root, "-f", "json", "tests").output == cold
+    assert dependents["searches"] == 0 and dependents["found"][-1] == ["app/test_self.py"]
+    # any file can start importing a helper: a new one, or an edit to one that exists
+    (root / "app/test_new.py").write_text("from tests import helpers\n\n\ndef test_new():\n    pass\n",
+                                         encoding="utf-8")
+    cli_run(root, "-f", "json", "tests")
+    assert dependents["searches"] > 0 and dependents["found"][-1] == ["app/test_new.py", "app/test_self.py"]
+    (root / "app/test_new.py").write_text("def test_new():\n    pass\n", encoding="utf-8")
+    cli_run(root, "-f", "json", "tests")
+    assert dependents["found"][-1] == ["app/test_self.py"]
 
 
 # ---- reading only what is needed -----------------------------------------------------------------

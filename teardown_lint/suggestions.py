@@ -1,0 +1,43 @@
+"""The fix each finding shows in `check`'s full and JSON output, and its `--statistics`.
+
+Planning a fix parses the files involved with libcst, which costs more than analysing them; the
+fixes of an analysis the cache holds are therefore cached with it (`cache`, "Fixes"), and libcst
+is imported only when something has to be planned: a warm `check` neither imports nor parses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .cache import Cache, run_salt
+from .config import Config, fix_settings
+from .engine import Result
+
+SHOWN_BY = ("full", "json", "json-lines")  # the formats that print a finding's fix
+
+
+def attach(result: Result, config: Config, strategy: str | None = None, cache: Cache | None = None) -> None:
+    """Give every finding its fix (unverified: `fix` re-lints before it writes), or why none."""
+    settings = fix_settings(config, strategy)
+    key = _key(result, settings) if cache is not None and result.token else None
+    if key is not None:
+        stored = cache.load("fixes", key)
+        if isinstance(stored, list) and len(stored) == len(result.findings):
+            for finding, (fix, unfixable) in zip(result.findings, stored):
+                finding.fix, finding.unfixable = fix, unfixable
+            return
+    from . import fixer  # libcst: imported only when there is something to plan
+
+    fixer.attach(result, config, settings)
+    if key is not None:
+        cache.store("fixes", key, [(finding.fix, finding.unfixable) for finding in result.findings])
+
+
+def _key(result: Result, settings) -> str:
+    """The analysis (its token names every file it read, as it was), the settings, and the
+    findings selected, in order: names a fix introduces depend on the fixes planned before it."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{run_salt()}\0{result.token}\0{settings!r}\n".encode())
+    for finding in result.findings:
+        h.update(f"{finding.rule}\0{finding.path}\0{finding.loc}\0{finding.message}\n".encode())
+    return h.hexdigest()
