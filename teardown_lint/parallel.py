@@ -12,10 +12,11 @@ whoever extracted them.
 Checking: each target file is checked from the same state, the index as just linked
 (`Index.restore` forgets what name resolution learnt since) and a fresh checker, so its findings
 do not depend on which process checks it or what that process checked before. With `jobs > 1`,
-this process and `jobs - 1` processes forked after linking (they inherit the index; nothing is
-copied) share the files, biggest first. Workers record the checker's `report` calls, which are
-replayed here in path order into one checker: findings, their related jobs and their order are
-those of a single process.
+`jobs` processes forked after linking (they inherit the index; nothing is copied) take the files,
+biggest first, all queued at once, while this process only merges: workers record the checker's
+`report` calls, which are replayed here in path order into one checker, so findings, their related
+jobs and their order are those of a single process. (This process checking files too, between
+feeding the workers, made Django's check phase 15-20% slower: README "Speed".)
 
 Small runs stay in this process: starting workers costs more than extracting a little source
 (`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_FILES`); README "Speed" has the figures.
@@ -28,7 +29,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,38 +304,6 @@ def _extract_chunk(tasks: list[tuple]) -> list[bytes]:
     return out
 
 
-def _share(pool: ProcessPoolExecutor, workers: int, remote: Callable, local: Callable, items: list,
-           done: Callable[[int, object, bool], None]) -> None:
-    """Run every item, `remote(item)` in the pool's workers and `local(item)` in this process,
-    from one queue: the workers take items from its front, this process from its back, so that
-    the items are shared however long each takes. `done(index, result, remote)` is called here
-    for each. A few items are kept queued per worker so that none waits while this process works.
-    Which process ran an item never shows in the results."""
-    queue = deque(range(len(items)))
-    running: dict = {}
-
-    def top_up() -> None:
-        while queue and len(running) < workers * 2:
-            number = queue.popleft()
-            running[pool.submit(remote, items[number])] = number
-
-    def collect(block: bool) -> None:
-        finished, _ = wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-        for future in finished:
-            done(running.pop(future), future.result(), True)
-
-    top_up()
-    while queue or running:
-        if running:
-            collect(block=False)
-            top_up()
-        if queue:
-            number = queue.pop()
-            done(number, local(items[number]), False)
-        elif running:
-            collect(block=True)
-
-
 # ---- checking -------------------------------------------------------------------------------------
 
 
@@ -346,7 +315,7 @@ class Checked:
     tests: int = 0
     internal_errors: int = 0
     checked: list[str] = field(default_factory=list)
-    workers: int = 0  # processes that checked (0: this one)
+    workers: int = 0  # processes that checked (0: this one alone)
 
 
 class _Recorder(Checker):
@@ -417,20 +386,16 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
         order = sorted(range(len(linked.batches)), key=lambda n: -sum(len(index.files[p].lines) for p in linked.batches[n]))
         results: dict[int, list] = {}
         merged = 0
-
-        def done(position: int, value, remote: bool) -> None:
-            nonlocal merged
-            results[order[position]] = value
-            while merged in results:
-                merge(results.pop(merged))
-                merged += 1
-
         _LINKED = linked
         try:
-            workers = min(jobs - 1, len(linked.batches) - 1)
+            workers = min(jobs, len(linked.batches))
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                _share(pool, workers, _check_job, lambda number: _check_batch(linked, linked.batches[number]),
-                       order, done)
+                futures = {pool.submit(_check_job, number): number for number in order}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    while merged in results:
+                        merge(results.pop(merged))
+                        merged += 1
             out.workers = workers
         finally:
             _LINKED = None

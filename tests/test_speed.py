@@ -174,7 +174,7 @@ def test_every_fixture_gives_the_same_result_with_any_number_of_jobs(monkeypatch
     for jobs in (2, 3):
         pools.clear()
         other = engine.run(cfg, [FIXTURES.resolve()], jobs=jobs)
-        assert pools == [jobs - 1, jobs - 1], "one pool extracts, one checks; this process works too"
+        assert pools == [jobs - 1, jobs], "extraction: this process and jobs - 1 workers; checks: jobs workers"
         assert snapshot(other) == snapshot(one)
 
 
@@ -193,7 +193,7 @@ def test_cli_output_is_identical_for_every_jobs_value(make_project, cli_run, poo
     assert outputs["1"][0] == 1
     assert found(outputs["1"][1]) == 41  # each module's own fixture, and the conftest.py's
     assert outputs["2"] == outputs["1"] and outputs["4"] == outputs["1"]
-    assert pools == [1, 1, 3, 3]
+    assert pools == [1, 2, 3, 4]
 
 
 def test_a_small_run_starts_no_process(make_project, cli_run, pools):
