@@ -113,20 +113,31 @@ class Knowledge:
     packs: list[str] = field(default_factory=list)
     fingerprint: str = ""
     _returns_cache: dict = field(default_factory=dict, repr=False)
+    _candidates: dict = field(default_factory=dict, repr=False)
+    _inline_cache: dict = field(default_factory=dict, repr=False)
 
     def classify(self, names: Iterable[str], call: Call) -> Rule | None:
         """The first rule that matches one of `names` (most specific name first) and applies."""
-        names = list(names)
-        for name in names:
-            for rule in self.exact.get(name, ()):
-                if rule.applies(call):
-                    return rule
+        names = tuple(names)
+        candidates = self._candidates.get(names)
+        if candidates is None:
+            candidates = self._candidates[names] = self._matching(names)
+        for rule in candidates:
+            if rule.applies(call):
+                return rule
+        return None
+
+    def _matching(self, names: tuple[str, ...]) -> tuple[Rule, ...]:
+        """The rules whose pattern matches one of `names`, in the order `classify` tries them.
+        Which rules match depends on the names only, and a walk asks about the same few names
+        millions of times (Django's tests: 2.2M calls, 5M glob matches); whether a rule applies
+        depends on the call, and is decided each time."""
+        out = [rule for name in names for rule in self.exact.get(name, ())]
         for name in names:
             last = name.rsplit(".", 1)[-1]
-            for rule in (*self.globs.get(last, ()), *self.globs.get("*", ())):
-                if fnmatch.fnmatchcase(name, rule.pattern) and rule.applies(call):
-                    return rule
-        return None
+            out += [rule for rule in (*self.globs.get(last, ()), *self.globs.get("*", ()))
+                    if fnmatch.fnmatchcase(name, rule.pattern)]
+        return tuple(out)
 
     def returns_of(self, names: Iterable[str]) -> str | None:
         names = tuple(names)
@@ -155,6 +166,16 @@ class Knowledge:
 
     def inline_for(self, evidence: Iterable[tuple[str, tuple]]) -> set[str]:
         """Families that run work inline, given (setting, (value,)) pairs seen in code."""
+        evidence = tuple(evidence)
+        try:
+            return set(self._inline_cache[evidence])
+        except KeyError:
+            found = self._inline_cache[evidence] = frozenset(self._inline_for(evidence))
+            return set(found)
+        except TypeError:  # a value that does not hash: not worth remembering
+            return self._inline_for(evidence)
+
+    def _inline_for(self, evidence: tuple) -> set[str]:
         out = set()
         for key, const in evidence:
             for family, settings in self.inline_settings.items():
@@ -167,6 +188,7 @@ class Knowledge:
 
     def add(self, rule: Rule, first: bool = False) -> None:
         """Index a rule by exact name, or by its last segment when it is a glob (`*.delete`)."""
+        self._candidates.clear()
         if any(ch in rule.pattern for ch in "*?["):
             last = rule.pattern.rsplit(".", 1)[-1]
             bucket = self.globs.setdefault(last if not any(ch in last for ch in "*?[") else "*", [])

@@ -8,7 +8,8 @@ specific first), which project function or class it is, which started work it st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .discover import Modules, Project
 from .facts import Call, Class, Eval, FileFacts, Function, If, Jump, Loop, Ref, Return, Try, With, Yield
@@ -34,6 +35,22 @@ class Val:
 
 
 UNKNOWN = Val()
+
+
+@lru_cache(maxsize=1 << 16)
+def _attribute_names(names: tuple[str, ...], attr: str) -> tuple[str, ...]:
+    return tuple(f"{n}.{attr}" for n in names)
+
+
+def evolve(val: Val, **changes) -> Val:
+    """`dataclasses.replace` for a `Val`, without its per-field checks: about 5x faster, and the
+    walker makes a few million on a large suite. Equivalent because `Val` has no
+    `__post_init__` and every field is an `__init__` field."""
+    new = object.__new__(Val)
+    state = new.__dict__
+    state.update(val.__dict__)
+    state.update(changes)
+    return new
 
 
 def fid(path: str, qualname: str) -> str:
@@ -113,7 +130,7 @@ class Index:
         values = [self.eval_static(facts, ref, ev) for bind, ev in _module_bindings(facts, name) for ref in bind.values]
         if values:
             known = [v for v in values if v.known] or values
-            return replace(known[0], origin=f"global:{facts.module}.{name}")
+            return evolve(known[0], origin=f"global:{facts.module}.{name}")
         for local, qualified in facts.imports:
             if local == name:
                 return self.resolve_dotted(qualified, facts.path)
@@ -246,9 +263,8 @@ class Index:
             found = self.method(val.ref, attr)
             if found is not None:
                 method = self.function_val(*found, bound=val if val.kind == "inst" else None)
-                return replace(method, names=method.names + tuple(f"{n}.{attr}" for n in val.names[1:]))
-        names = tuple(f"{n}.{attr}" for n in val.names)
-        return Val("ext", names, origin=val.origin, bound=val)
+                return evolve(method, names=method.names + tuple(f"{n}.{attr}" for n in val.names[1:]))
+        return Val("ext", _attribute_names(val.names, attr), origin=val.origin, bound=val)
 
     def function(self, function_id: str) -> tuple[FileFacts, Function] | None:
         return self.functions.get(function_id)
