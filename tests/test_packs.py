@@ -278,3 +278,19 @@ def test_returns_and_inline_settings(tmp_path):
     assert knowledge.inline_for([("always_eager", (True,))]) == {"demo"}
     assert knowledge.inline_for([("always_eager", (False,))]) == set()
     assert knowledge.inline_fixtures == {"demo_config": "demo"}
+
+
+def test_classify_remembers_matches_by_name_but_decides_applicability_per_call():
+    """`classify` keeps, per tuple of names, the rules whose patterns match; whether a rule
+    applies (its `when`/`unless`/`in_loop`) still depends on each call, and a rule added later
+    is seen."""
+    knowledge = Knowledge()
+    looping = packs.Rule("wait", "app.Queue.poll", "app", "app job", "test", in_loop=True)
+    knowledge.add(looping)
+    names = ("app.Queue.poll",)
+    assert knowledge.classify(names, call()) is None, "not in a loop"
+    assert knowledge.classify(names, call(in_loop=True)) is looping
+    wildcard = packs.Rule("wait", "app.*.poll", "app", "app job", "test")
+    knowledge.add(wildcard)
+    assert knowledge.classify(names, call()) is wildcard
+    assert knowledge.classify(names, call(in_loop=True)) is looping, "exact names first"
