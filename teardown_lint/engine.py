@@ -55,11 +55,16 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
     project = discover.list_project(config)
     chosen = discover.targets(project, paths, config if config.force_exclude else None)
     target_paths = {t.relative for t in chosen}
-    analysis = _analyse(project, chosen, knowledge, overlay, progress, jobs, cache)
     # a conftest.py or helper given without the tests that read it (pre-commit passes only the
-    # staged files): those tests are checked too, for the findings that involve a file given
-    dependents = affected.dependents(project, chosen, analysis.python_files, overlay, cache,
-                                     known=analysis.files if analysis.index is not None else None)
+    # staged files): those tests are checked too, for the findings that involve a file given.
+    # Finding them does not depend on the findings: a worker does it while the others check.
+    def find_dependents(python_files: tuple[str, ...], known: dict | None) -> list[discover.SourceFile]:
+        return affected.dependents(project, chosen, python_files, overlay, cache, known=known)
+
+    analysis = _analyse(project, chosen, knowledge, overlay, progress, jobs, cache, find_dependents)
+    dependents = analysis.dependents
+    if dependents is None:  # the analysis came from the cache
+        dependents = find_dependents(analysis.python_files, None)
     if dependents:
         more = _analyse(project, dependents, knowledge, overlay, None, jobs, cache)
         analysis = affected.merge(analysis, more, target_paths)
@@ -99,10 +104,12 @@ class Analysis:
     files: dict[str, FileFacts]  # every file read, in the order read
     index: Index | None  # None when the analysis came from the cache
     token: str = ""  # the cache's name for this analysis and its inputs ("" without a cache)
+    dependents: list | None = None  # what `find_dependents` found, when it ran with the checks
 
 
 def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowledge: packs.Knowledge,
-             overlay: dict[str, bytes] | None, progress, jobs: int, cache: Cache | None) -> Analysis:
+             overlay: dict[str, bytes] | None, progress, jobs: int, cache: Cache | None,
+             find_dependents: Callable | None = None) -> Analysis:
     key = run_key(project, chosen, knowledge) if cache is not None and overlay is None else None
     if key is not None:
         cached = _from_cache(cache.load("runs", key[0]), key[1], project)
@@ -116,9 +123,13 @@ def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowl
     errors = [{"path": path, "message": facts.error} for path, facts in sorted(index.files.items())
               if facts.error is not None and path in target_paths]
     settings = PytestSettings.read(project.root)
-    checked = parallel.check(index, sorted(target_paths), settings, jobs=jobs, progress=progress)
+    meanwhile = None
+    if find_dependents is not None:  # paths: the answer may come back from another process
+        meanwhile = lambda: [source.relative for source in find_dependents(settings.python_files, index.files)]  # noqa: E731
+    checked = parallel.check(index, sorted(target_paths), settings, jobs=jobs, progress=progress, meanwhile=meanwhile)
     analysis = Analysis(checked.findings, errors + checked.errors, checked.files_checked, checked.tests,
-                        checked.internal_errors, checked.checked, settings.python_files, index.files, index)
+                        checked.internal_errors, checked.checked, settings.python_files, index.files, index,
+                        dependents=[project.files[path] for path in checked.meanwhile] if meanwhile else None)
     if key is not None:
         analysis.token = _token(key[1], read.digests)
         # stored before the code after `_analyse` attaches fixes and fingerprints to the findings

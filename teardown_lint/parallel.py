@@ -316,6 +316,7 @@ class Checked:
     internal_errors: int = 0
     checked: list[str] = field(default_factory=list)
     workers: int = 0  # processes that checked (0: this one alone)
+    meanwhile: object = None  # what `meanwhile` returned
 
 
 class _Recorder(Checker):
@@ -338,26 +339,31 @@ class _Linked:
     memo: tuple
     batches: list[list[str]]
     numbers: dict[str, int]  # target path -> its rank among the targets
+    meanwhile: Callable[[], object] | None = None
 
 
 _LINKED: _Linked | None = None  # what forked check workers inherit
 
 
 def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int = 1,
-          progress: Callable[[str, int, int], None] | None = None) -> Checked:
-    """Check the target files (root-relative paths) the index holds."""
+          progress: Callable[[str, int, int], None] | None = None,
+          meanwhile: Callable[[], object] | None = None) -> Checked:
+    """Check the target files (root-relative paths) the index holds. `meanwhile`: work that does
+    not depend on the findings (the engine's search for the tests a helper reaches), run by a
+    worker alongside the checks when there are workers, else after them; its result is
+    `Checked.meanwhile`."""
     # The index lives to the end: out of the collector's reach, it is not traversed again by
     # every full collection linking and walking trigger, and forked workers do not write to (and
     # so copy) the memory of every object they inherit.
     gc.freeze()
     try:
-        return _check(index, targets, settings, jobs, progress)
+        return _check(index, targets, settings, jobs, progress, meanwhile)
     finally:
         gc.unfreeze()
 
 
 def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int,
-           progress: Callable[[str, int, int], None] | None) -> Checked:
+           progress: Callable[[str, int, int], None] | None, meanwhile: Callable[[], object] | None) -> Checked:
     global _LINKED
     index.build_call_tables()
     graph = CallGraph(index)
@@ -365,7 +371,7 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
     paths = sorted(path for path in set(targets) if path in index.files)
     linked = _Linked(index, settings, graph, imports, index.memo(),
                      [paths[i:i + BATCH_FILES] for i in range(0, len(paths), BATCH_FILES)],
-                     {path: number for number, path in enumerate(paths)})
+                     {path: number for number, path in enumerate(paths)}, meanwhile)
     merger = Checker(index, graph=graph, imports=imports)
     out = Checked()
 
@@ -390,20 +396,28 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
         try:
             workers = min(jobs, len(linked.batches))
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                aside = pool.submit(_meanwhile_job) if meanwhile is not None else None
                 futures = {pool.submit(_check_job, number): number for number in order}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
                     while merged in results:
                         merge(results.pop(merged))
                         merged += 1
+                out.meanwhile = aside.result() if aside is not None else None
             out.workers = workers
         finally:
             _LINKED = None
     else:
         for batch in linked.batches:
             merge(_check_batch(linked, batch))
+        out.meanwhile = meanwhile() if meanwhile is not None else None
     out.findings = sorted(merger.findings.values(), key=lambda f: f.sort_key())
     return out
+
+
+def _meanwhile_job():
+    assert _LINKED is not None and _LINKED.meanwhile is not None
+    return _LINKED.meanwhile()
 
 
 def _check_job(number: int):

@@ -541,6 +541,35 @@ def test_dependents_are_cached_under_every_file_they_could_come_from(make_projec
     assert dependents["found"][-1] == ["app/test_self.py"]
 
 
+def test_dependents_are_found_by_a_worker_while_the_others_check(make_project, monkeypatch, tmp_path):
+    """With workers, the search runs in one of them, alongside the checks: same answer, and the
+    same findings, as in one process."""
+    from teardown_lint import affected
+
+    monkeypatch.setattr(parallel, "CHECK_MIN_FILES", 1)
+    root = make_project(helper_reaching_project())
+    where = tmp_path / "searched-in"
+    real = affected.dependents
+
+    def recording(*args, **kwargs):
+        out = real(*args, **kwargs)
+        with open(where, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {' '.join(source.relative for source in out)}\n")
+        return out
+
+    monkeypatch.setattr(affected, "dependents", recording)
+    cfg = config_module.Config(root=root)
+    results = {}
+    for jobs in (1, 2):
+        where.unlink(missing_ok=True)
+        results[jobs] = snapshot(engine.run(cfg, [root / "tests"], jobs=jobs))
+        pid, found_paths = where.read_text(encoding="utf-8").split(maxsplit=1)
+        assert found_paths.split() == ["app/test_self.py"]
+        assert (int(pid) == os.getpid()) == (jobs == 1)
+    assert results[1] == results[2]
+    assert results[1]["tests"] == 3 * 3 + 1, "app/test_self.py was checked too"
+
+
 # ---- reading only what is needed -----------------------------------------------------------------
 
 
