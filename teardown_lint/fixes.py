@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field, fields
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState
 
 from .config import FixSettings
 from .findings import Edit, Fix  # noqa: F401 - what a plan renders to; findings carry them
@@ -90,6 +92,112 @@ def positions_of(module: cst.Module) -> dict:
         return dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
 
 
+class _Spans(CodegenState):
+    """Generates the module's code, counting lines and columns as libcst's position state does,
+    but records only where each region starts (line, column, indentation) and the line after it."""
+
+    def __init__(self, module: cst.Module, regions: dict) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.line, self.column = 1, 0
+        self.regions = regions  # id(node) -> node: ids, since a CSTNode hashes in Python
+        self.spans: dict = {}
+
+    def add_indent_tokens(self) -> None:
+        self.tokens.extend(self.indent_tokens)
+        for token in self.indent_tokens:
+            self._advance(token)
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        self._advance(value)
+
+    def _advance(self, value: str) -> None:
+        if "\n" not in value and "\r" not in value:
+            self.column += len(value)
+            return
+        segments = NEWLINE_RE.split(value)
+        if len(segments) == 1:
+            self.column += len(value)
+        else:
+            self.line += len(segments) - 1
+            self.column = len(segments[-1])
+
+    def before_codegen(self, node) -> None:
+        if id(node) in self.regions:
+            self.spans[node] = (self.line, self.column, tuple(self.indent_tokens))
+
+    def after_codegen(self, node) -> None:
+        if id(node) in self.regions:
+            self.spans[node] += (self.line,)
+
+
+class Positions:
+    """PositionProvider's ranges, computed region by region when first asked for. A region is a
+    statement of the module or of a class body (a test method); fixing a finding needs the
+    positions of a few of them, and libcst's position codegen of a whole file costs three times
+    a plain one. Each region is generated from the line, column and indentation it starts at in
+    the whole file, so its ranges are exactly the whole file's (tests/test_fix.py compares them)."""
+
+    def __init__(self, module: cst.Module, parents: dict) -> None:
+        self.module = module
+        self.parents = parents
+        regions = {id(stmt): stmt for stmt in module.body}
+        stack = [stmt for stmt in module.body if isinstance(stmt, cst.ClassDef)]
+        while stack:
+            cls = stack.pop()
+            if isinstance(cls.body, cst.IndentedBlock):
+                regions.update((id(stmt), stmt) for stmt in cls.body.body)
+                stack.extend(stmt for stmt in cls.body.body if isinstance(stmt, cst.ClassDef))
+        self.ranges: dict = {}
+        self.starts: dict = {}  # (line, 1-based column) -> nodes starting there, of the regions done
+        self.done: set = set()
+        self.whole = False
+        try:
+            spans = _Spans(module, regions)
+            module._codegen(spans)
+            self.spans = spans.spans  # region -> (line, column, indentation, the line after it)
+        except Exception:  # noqa: BLE001 - libcst's codegen state changed: every position at once
+            self.spans = {}
+            self._compute(None)
+
+    def __getitem__(self, node):
+        if node not in self.ranges:
+            region = node
+            while region is not None and region not in self.spans:
+                region = self.parents.get(region)
+            self._compute(region)
+        return self.ranges[node]
+
+    def starting_at(self, line: int, col: int) -> list:
+        """The nodes that start at line:col."""
+        inner = None
+        for region, (first, _, _, after) in self.spans.items():
+            if first <= line < after and (inner is None or self.spans[inner][0] <= first):
+                inner = region
+        self._compute(inner)
+        return self.starts.get((line, col), [])
+
+    def _compute(self, region) -> None:
+        if self.whole or region in self.done:
+            return
+        if region is None:  # the module itself, or its header: every position at once
+            computed = positions_of(self.module)
+            self.whole = True
+        else:
+            self.done.add(region)
+            line, column, indentation, _ = self.spans[region]
+            provider = PositionProvider()
+            state = PositionProvidingCodegenState(default_indent=self.module.default_indent,
+                                                  default_newline=self.module.default_newline, provider=provider)
+            state.line, state.column, state.indent_tokens = line, column, list(indentation)
+            region._codegen(state)
+            computed = provider._computed
+        for node, r in computed.items():
+            if node not in self.ranges:
+                self.ranges[node] = r
+                self.starts.setdefault((r.start.line, r.start.column + 1), []).append(node)
+
+
 class Tree:
     """One file's libcst module with positions and parents, for finding nodes by location."""
 
@@ -97,12 +205,11 @@ class Tree:
         self.path = path
         self.source = source
         self.module = cst.parse_module(source)
-        self.positions = positions_of(self.module)
         self.parents = {child: parent for parent, child in edges(self.module)}
+        self.positions = Positions(self.module, self.parents)
         self._names: dict = {}  # function node -> names it uses
         self.claimed: dict = {}  # call node -> bound name, shared by the findings that bind it
         self.fresh: dict = {}  # function node -> names this fix introduced in it
-        self._starts: dict | None = None  # (line, column) -> nodes starting there
 
     def new_name(self, fn, base: str) -> str:
         """A name not used in `fn` (nor at module level, nor by another fix in `fn`)."""
@@ -116,12 +223,8 @@ class Tree:
 
     def node_at(self, line: int, col: int, kind) -> cst.CSTNode | None:
         """The outermost node of `kind` that starts at line:col (1-based column)."""
-        if self._starts is None:
-            self._starts = {}
-            for node, r in self.positions.items():
-                self._starts.setdefault((r.start.line, r.start.column + 1), []).append(node)
         best = None
-        for node in self._starts.get((line, col), ()):
+        for node in self.positions.starting_at(line, col):
             if isinstance(node, kind) and (best is None or self._contains(node, best)):
                 best = node
         return best
