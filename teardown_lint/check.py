@@ -35,7 +35,7 @@ class Checker(Walker):
         """Families run inline by module-level settings the test's files can see."""
         if path not in self._inline_by_file:
             evidence = [e for p in self.imports.scope(path) for e in self.index.files[p].evidence]
-            self._inline_by_file[path] = frozenset(self.knowledge.inline_for(evidence))
+            self._inline_by_file[path] = self.knowledge.inline_for(evidence)
         return self._inline_by_file[path]
 
     def run(self, lc: Lifecycle) -> None:
@@ -44,7 +44,7 @@ class Checker(Walker):
         self.fixture_values: dict[str, Val] = {}
         self.request_val = self._plugin_value(self.builder_request)
         self.file_inline = self.inline_in_scope(lc.path)
-        state = State(inline=self.file_inline | frozenset(self.knowledge.inline_for(lc.evidence)),
+        state = State(inline=self.file_inline | self.knowledge.inline_for(lc.evidence),
                       gates=frozenset(lc.gates))
         state = self._decorators(lc.facts, lc.decorators, state)
         for function_id in lc.module_setup + lc.class_setup:
@@ -72,7 +72,7 @@ class Checker(Walker):
         if entry is None:
             return self.fixtures(lc, i + 1, state)
         facts, function = entry
-        state.inline = state.inline | frozenset(self.knowledge.inline_for(function.evidence))
+        state.inline = state.inline | self.knowledge.inline_for(function.evidence)
         inline_family = self.knowledge.inline_fixtures.get(fx.name)
         if inline_family and _truthy_evidence(function):
             state.inline = state.inline | {inline_family}

@@ -164,16 +164,17 @@ class Knowledge:
     def label(self, family: str) -> str:
         return self.labels.get(family, f"{family} work")
 
-    def inline_for(self, evidence: Iterable[tuple[str, tuple]]) -> set[str]:
-        """Families that run work inline, given (setting, (value,)) pairs seen in code."""
+    def inline_for(self, evidence: Iterable[tuple[str, tuple]]) -> frozenset[str]:
+        """Families that run work inline, given (setting, (value,)) pairs seen in code
+        (remembered per evidence: the walker asks once per function it walks)."""
         evidence = tuple(evidence)
         try:
-            return set(self._inline_cache[evidence])
-        except KeyError:
-            found = self._inline_cache[evidence] = frozenset(self._inline_for(evidence))
-            return set(found)
+            found = self._inline_cache.get(evidence)
         except TypeError:  # a value that does not hash: not worth remembering
-            return self._inline_for(evidence)
+            return frozenset(self._inline_for(evidence))
+        if found is None:
+            found = self._inline_cache[evidence] = frozenset(self._inline_for(evidence))
+        return found
 
     def _inline_for(self, evidence: tuple) -> set[str]:
         out = set()

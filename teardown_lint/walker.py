@@ -233,7 +233,7 @@ class Walker:
                     annotated = self.index.eval_static(frame.facts, param.annotation, None)
                     if annotated.known:
                         state.env[param.name] = Val("inst", annotated.names, ref=annotated.ref, obj=self.new_id())
-            state.inline = state.inline | frozenset(self.knowledge.inline_for(function.evidence))
+            state.inline = state.inline | self.knowledge.inline_for(function.evidence)
             state = self._decorators(frame.facts, [d for d in function.decorators], state)
             end = self.block(function.body, state, frame)
             finals = [end] + [s for s, _ in frame.returns]

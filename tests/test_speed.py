@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import teardown_lint
 from conftest import FIXTURES, write_tree
 from teardown_lint import cache as cache_module
-from teardown_lint import cli, config as config_module, engine, parallel
+from teardown_lint import config as config_module, engine, parallel
 from teardown_lint.extract import extract
 
 TASKS = '''
@@ -100,21 +99,13 @@ def found(output: str) -> int:
     return int(last.split()[1]) if last.startswith("Found") else 0
 
 
-@pytest.fixture(autouse=True)
-def _no_color(monkeypatch):
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
+pytestmark = pytest.mark.usefixtures("no_color")
 
 
 @pytest.fixture
-def cli_run(monkeypatch):
-    """`cli_run(root, *args)`: the CLI in-process, with `root` as the current directory."""
-
-    def invoke(root: Path, *args: str):
-        monkeypatch.chdir(root)
-        return CliRunner().invoke(cli.main, ["check", *args], catch_exceptions=False)
-
-    return invoke
+def cli_run(run):
+    """`cli_run(root, *args)`: `check` in-process (conftest's `run`), with `root` as the cwd."""
+    return lambda root, *args: run(root, "check", *args)
 
 
 @pytest.fixture
