@@ -9,8 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+# Facts are never changed once extracted, but they are not `frozen`: a frozen dataclass sets
+# each field through `object.__setattr__`, which makes building one 3.6x slower (4 fields:
+# 0.75 against 0.21 us). Extraction builds a few million of them and a parallel run loads as
+# many from its workers (Django's tests: 2.47 -> 1.0 s for 2,483 files). They hash and compare
+# by value as frozen ones did; tests/test_cache.py checks that checking leaves them unchanged.
+record = dataclass(slots=True, unsafe_hash=True)
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class Loc:
     """1-based line and column; the end column is exclusive."""
 
@@ -20,7 +27,7 @@ class Loc:
     end_col: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ref:
     """A dotted expression: `root.attrs...`, or `<call result>.attrs...` when `call` >= 0.
 
@@ -36,7 +43,7 @@ class Ref:
         return ".".join((self.root, *self.attrs)) if self.root else ".".join(self.attrs)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Arg:
     """One argument of a call, summarised."""
 
@@ -49,7 +56,7 @@ class Arg:
     source: str = ""  # the argument's source, shortened
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Call:
     """A call site (or a synthetic one: `await x`, a `with` exit, an iteration)."""
 
@@ -71,7 +78,7 @@ class Call:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Bind:
     """`target = value`: the target names the union of `values` (aliases, call results)."""
 
@@ -80,7 +87,7 @@ class Bind:
     index: int = -1  # `a, b = value`: the target takes element `index` of the value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Eval:
     """A simple statement: its calls in evaluation order, then its bindings."""
 
@@ -89,7 +96,7 @@ class Eval:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class If:
     test: Eval
     arms: tuple[tuple["Node", ...], ...]  # the else arm is always present (maybe empty)
@@ -98,7 +105,7 @@ class If:
     empty_arm: int = -1  # the arm on which `guard` is None (or falsy)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Loop:
     head: Eval  # iterable/condition calls, and the loop target's bindings
     body: tuple["Node", ...]
@@ -107,7 +114,7 @@ class Loop:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Try:
     body: tuple["Node", ...]
     handlers: tuple[tuple["Node", ...], ...]
@@ -116,7 +123,7 @@ class Try:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class With:
     enter: Eval  # the context expressions' calls and the `as` bindings
     exits: tuple[Call, ...]  # synthetic `__exit__`/`__aexit__` calls, innermost last
@@ -124,19 +131,19 @@ class With:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Yield:
     value: Eval  # calls in the yielded expression; binds "<value>" to it
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Return:
     value: Eval  # binds "<value>" to the returned expression
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Jump:
     kind: str  # "raise" | "break" | "continue"
     value: Eval
@@ -146,14 +153,14 @@ class Jump:
 Node = Union[Eval, If, Loop, Try, With, Yield, Return, Jump]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Param:
     name: str
     annotation: Ref | None = None
     kind: str = "positional"  # positional | vararg | kwonly | kwarg
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Function:
     """A function, method, nested def or lambda, with its body as a small program."""
 
@@ -172,7 +179,7 @@ class Function:
     is_lambda: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Class:
     qualname: str
     name: str
@@ -183,7 +190,7 @@ class Class:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileFacts:
     path: str  # relative to the project root, with `/`
     module: str  # dotted module name as pytest would import it

@@ -467,6 +467,19 @@ def test_facts_survive_the_round_trip_through_an_entry():
     assert cache_module.loads(b"something else") is None
 
 
+
+def test_linking_and_checking_leave_every_fact_as_extracted():
+    """Facts are not frozen (building frozen dataclasses costs 3.6x): nothing may change them,
+    or a cached or inherited copy would differ from a fresh one."""
+    cfg = config_module.Config(root=FIXTURES.resolve())
+    result = engine.run(cfg, [FIXTURES.resolve()], jobs=1)
+    assert len(result.index.files) > 100 and result.findings
+    for path, facts in result.index.files.items():
+        if facts.error is None:
+            fresh = extract((FIXTURES / path).read_bytes(), path, facts.module, facts.is_package)
+            assert cache_module.dumps(facts) == cache_module.dumps(fresh), path
+    assert hash(extract(b"x = f(a.b)\n", "m.py", "m", False)) == hash(extract(b"x = f(a.b)\n", "m.py", "m", False))
+
 # ---- the tests a helper reaches (runs given helpers: pre-commit, and whole test directories) -------
 
 
