@@ -16,7 +16,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from . import discover, packs
+from . import discover, heap, packs
 from .config import Config, FixSettings, fix_settings
 from .engine import Result, run
 from .fixes import Fix, Plan, Tree, Unfixable, edits, plan, plan_units, render
@@ -89,24 +89,8 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
     before = run(config, paths, knowledge)
     settings = fix_settings(config, strategy)
     trees = Trees(config.root)
-    units: dict[int, tuple] = {}  # unit id -> (finding, work, plan)
-    unfixed: list = []
-    chained: list = []
-    for finding in before.findings:
-        if finding.rule not in FIXABLE:
-            continue
-        try:
-            planned = plan_units(finding, trees, settings)
-        except Unfixable as exc:
-            unfixed.append((finding, str(exc)))
-            continue
-        for work, p in planned:
-            if isinstance(p, str) and work.parent:
-                chained.append((finding, p))  # a drain for its parent may cover it: judged after the re-lint
-            elif isinstance(p, str):
-                unfixed.append((finding, p))
-            else:
-                units[len(units)] = (finding, work, p)
+    with heap.frozen():  # the analysis lives on: planning need not traverse it
+        units, unfixed, chained = _plan_all(before, trees, settings)
     identities = {_identity(f) for f in before.findings}
     after, changed = before, {}
     for _ in range(ROUNDS):
@@ -154,6 +138,30 @@ def fix(config: Config, paths: list[Path], strategy: str | None = None, write: b
             except OSError as exc:
                 outcome.errors.append({"path": path, "message": f"cannot write the fix: {exc}"})
     return outcome
+
+
+def _plan_all(before: Result, trees: Trees, settings: FixSettings) -> tuple[dict, list, list]:
+    """unit id -> (finding, work, plan); (finding, reason) not fixed; (finding, reason) of jobs
+    started by other jobs, which a drain for their parent may cover."""
+    units: dict[int, tuple] = {}
+    unfixed: list = []
+    chained: list = []
+    for finding in before.findings:
+        if finding.rule not in FIXABLE:
+            continue
+        try:
+            planned = plan_units(finding, trees, settings)
+        except Unfixable as exc:
+            unfixed.append((finding, str(exc)))
+            continue
+        for work, p in planned:
+            if isinstance(p, str) and work.parent:
+                chained.append((finding, p))  # judged after the re-lint
+            elif isinstance(p, str):
+                unfixed.append((finding, p))
+            else:
+                units[len(units)] = (finding, work, p)
+    return units, unfixed, chained
 
 
 def _line_map(old: bytes, new: bytes) -> dict[int, int]:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache as cache_module
+from . import heap
 from .check import Checker
 from .discover import Project, SourceFile
 from .extract import extract
@@ -100,23 +101,6 @@ def _unique(sources, seen: set[str]) -> list[SourceFile]:
 
 
 @contextmanager
-def _collector_paused():
-    """Reading builds a few million objects that all live to the end of the run, and almost no
-    cyclic garbage; the cyclic collector would traverse the growing heap again and again (about
-    40% of the time extraction takes). It is paused while reading, and what was read is then
-    frozen (`gc.freeze`: not traversed again, still freed by reference counting) until `check`
-    unfreezes everything at its end."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
 def _responsive(jobs: int):
     """While this process extracts, the executor's thread that receives the workers' facts needs
     the GIL to drain the pipe; at the default switch interval (5 ms) a worker blocked on a full
@@ -136,7 +120,7 @@ def _responsive(jobs: int):
 def read(project: Project, chosen: list[SourceFile], knowledge: Knowledge, jobs: int = 1,
          cache: cache_module.Cache | None = None, overlay: dict[str, bytes] | None = None,
          progress: Callable[[str, int, int], None] | None = None) -> Read:
-    with _collector_paused(), _responsive(jobs):
+    with heap.collector_paused(), _responsive(jobs):
         return _read(project, chosen, knowledge, jobs, cache, overlay, progress)
 
 
@@ -372,11 +356,8 @@ def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int 
     # The index lives to the end: out of the collector's reach, it is not traversed again by
     # every full collection linking and walking trigger, and forked workers do not write to (and
     # so copy) the memory of every object they inherit.
-    gc.freeze()
-    try:
+    with heap.frozen():
         return _check(index, targets, settings, jobs, progress, meanwhile)
-    finally:
-        gc.unfreeze()
 
 
 def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from . import heap
 from .cache import Cache, run_salt
 from .config import Config, fix_settings
 from .engine import Result
@@ -26,9 +27,10 @@ def attach(result: Result, config: Config, strategy: str | None = None, cache: C
             for finding, (fix, unfixable) in zip(result.findings, stored):
                 finding.fix, finding.unfixable = fix, unfixable
             return
-    from . import fixer  # libcst: imported only when there is something to plan
+    with heap.frozen():  # the analysis lives on: importing libcst and planning need not traverse it
+        from . import fixer  # libcst: imported only when there is something to plan
 
-    fixer.attach(result, config, settings)
+        fixer.attach(result, config, settings)
     if key is not None:
         cache.store("fixes", key, [(finding.fix, finding.unfixable) for finding in result.findings])
 
