@@ -9,6 +9,7 @@ value and sets no attribute is skipped wherever it is called.
 from __future__ import annotations
 
 import fnmatch
+import re
 
 import networkx as nx
 
@@ -33,26 +34,34 @@ class CallGraph:
         self.index = index
         self.graph = nx.DiGraph()
         self.relevant: dict[str, bool] = {}
+        self._targets: dict[tuple, str | None] = {}  # (path, callee) -> function, for module-level names
         segments, segment_globs = last_segments(index)
+        matches_glob = re.compile("|".join(map(fnmatch.translate, segment_globs))).match if segment_globs else None
+        classifiable: dict[str, bool] = {}  # a callee's last name -> may a pack classify or type it
         direct: dict[str, bool] = {}
+        edges = []
         for function_id, (facts, function) in index.functions.items():
-            self.graph.add_node(function_id)
-            hit = _returns_or_binds(function)
+            # a generator hands back what it makes; `return param` or `self.x = ...` can carry work
+            hit = function.is_generator
+            params = {p.name for p in function.params}
             for ev in evals_of(function.body):
                 for call in ev.calls:
                     name = call.func.attrs[-1] if call.func.attrs else call.func.root
-                    # a call a pack may classify or type, an object built (`Worker(...)`), an await
-                    if (
-                        name in segments
-                        or name[:1].isupper()
-                        or call.synthetic
-                        or any(fnmatch.fnmatchcase(name, g) for g in segment_globs)
-                    ):
+                    known = classifiable.get(name)
+                    if known is None:  # a call a pack may classify or type, an object built (`Worker(...)`)
+                        known = classifiable[name] = bool(
+                            name in segments or name[:1].isupper() or (matches_glob and matches_glob(name)))
+                    if known or call.synthetic:  # an await, a `with` exit
                         hit = True
                     target = self._static_target(facts, function, call)
                     if target is not None:
-                        self.graph.add_edge(function_id, target)
+                        edges.append((function_id, target))
+                if not hit:
+                    hit = any("." in bind.target or (bind.target == "<value>" and any(ref.root in params for ref in bind.values))
+                              for bind in ev.binds)
             direct[function_id] = hit
+        self.graph.add_nodes_from(direct)
+        self.graph.add_edges_from(edges)
         condensed = nx.condensation(self.graph)
         members = condensed.graph["mapping"]
         component_hit: dict[int, bool] = {}
@@ -80,6 +89,12 @@ class CallGraph:
         if ref.root in ("self", "cls") and len(ref.attrs) == 1 and function.class_name:
             found = self.index.method(fid(facts.path, function.class_name), ref.attrs[0])
             return fid(found[0].path, found[1].qualname) if found else None
+        key = (facts.path, ref)  # a module-level name: the same wherever the file calls it
+        if key not in self._targets:
+            self._targets[key] = self._global_target(facts, ref)
+        return self._targets[key]
+
+    def _global_target(self, facts, ref) -> str | None:
         val = self.index.global_name(facts, ref.root)
         if val is None:
             return None
@@ -89,21 +104,6 @@ class CallGraph:
 
     def needs_walk(self, function_id: str) -> bool:
         return self.relevant.get(function_id, True)
-
-
-def _returns_or_binds(function: Function) -> bool:
-    """Can the function's value or side effects carry work without any call a pack knows? Only
-    by handing back (or storing) what it was given: `return result`, `self.result = result`."""
-    if function.is_generator:
-        return True
-    params = {p.name for p in function.params}
-    for ev in evals_of(function.body):
-        for bind in ev.binds:
-            if "." in bind.target:
-                return True
-            if bind.target == "<value>" and any(ref.root in params for ref in bind.values):
-                return True
-    return False
 
 
 class ImportGraph:
