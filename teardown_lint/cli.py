@@ -108,7 +108,7 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
                 if bar is not None:
                     bar.close()
         if write_baseline is None and (statistics or output_format in suggestions.SHOWN_BY):
-            suggestions.attach(result, cfg, strategy, cache)
+            suggestions.attach(result, cfg, strategy, cache, jobs or default_jobs())
         fingerprint.assign(result)  # before paths become cwd-relative: fingerprints use root-relative ones
         if recorded is not None:
             checked = set(result.checked)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import libcst as cst
 
-from . import discover, heap, packs
+from . import discover, heap, packs, parallel
 from .config import Config, FixSettings, fix_settings
 from .engine import Result, run
-from .fixes import Fix, Plan, Tree, Unfixable, edits, plan, plan_units, render
+from .fixes import Fix, Plan, Tree, Unfixable, edits, merge, plan_units, render
 
 ROUNDS = 4  # re-lint rounds: each drops the fixes that did not hold
 FIXABLE = {"TDL001"}  # TDL100 (an unused suppression) offers no automatic fix
@@ -68,19 +68,114 @@ class Trees:
         return self.cache[path]
 
 
-def attach(result: Result, config: Config, settings: FixSettings) -> None:
-    """Give every finding its (unverified) fix, for `check`'s JSON and full output (`suggestions`)."""
-    trees = Trees(config.root)
-    for finding in result.findings:
-        if finding.rule not in FIXABLE:
-            continue
+PLAN_MIN_WORKS = 64  # jobs to plan fixes for before forked workers pay off (a fork costs 60-80 ms)
+PLAN_SHARES_PER_JOB = 4  # shares of the files per process: planning a file costs more than its size says
+
+
+def attach(result: Result, config: Config, settings: FixSettings, jobs: int = 1) -> None:
+    """Give every finding its (unverified) fix, for `check`'s JSON and full output (`suggestions`).
+
+    Each job a finding races is planned where it starts, so the jobs started in different files
+    can be planned by different processes (`_Share`): with `jobs > 1` and enough to plan, forked
+    workers each take some of the files. Their plans are kept only if no file was edited, or
+    had a name chosen in it, by two of them (the names a fix introduces depend on the fixes
+    planned before it in the same file); otherwise this process plans everything again."""
+    findings = [finding for finding in result.findings if finding.rule in FIXABLE]
+    shares = None
+    if jobs > 1 and not settings.helper and parallel.can_fork() and (
+            sum(len(finding.works) for finding in findings) >= PLAN_MIN_WORKS):
+        groups = _split_by_path(findings, config.root, jobs * PLAN_SHARES_PER_JOB)
+        if len(groups) > 1:
+            with parallel.forked_pool(lambda paths: _plan_share(findings, config.root, settings, paths),
+                                      min(jobs, len(groups))) as submit:
+                futures = [submit(paths) for paths in groups]  # the biggest first
+                shares = [future.result() for future in futures]
+            if not _independent(shares):
+                shares = None
+    if shares is None:
+        shares = [_plan_share(findings, config.root, settings, None)]
+    for number, finding in enumerate(findings):
+        finding.fix, finding.unfixable = _assemble(number, shares, settings)
+
+
+@dataclass
+class _Share:
+    """What one process planned of each finding (by its number): the units of the jobs started in
+    its files (all of them when planning alone)."""
+
+    whole: dict = field(default_factory=dict)  # number -> why none of the finding can be fixed
+    units: dict = field(default_factory=dict)  # number -> [(work number, message or reason, planned?, started by a job?)]
+    edits: dict = field(default_factory=dict)  # number -> {path: [Edit]}
+    claimed: set = field(default_factory=set)  # paths it edited or chose names in
+
+
+def _plan_share(findings: list, root: Path, settings: FixSettings, paths: frozenset | None) -> _Share:
+    trees = Trees(root)
+    share = _Share()
+    chosen = None if paths is None else (lambda work: work.path in paths)
+    for number, finding in enumerate(findings):
+        if chosen is not None and not any(chosen(work) for work in finding.works):
+            continue  # another share plans it
+        numbers = {id(work): n for n, work in enumerate(finding.works)}
         try:
-            p = plan(finding, trees, settings)
+            units = plan_units(finding, trees, settings, chosen)
         except Unfixable as exc:
-            finding.fix = None
-            finding.unfixable = str(exc)
+            share.whole[number] = str(exc)
             continue
-        finding.fix = Fix(settings.strategy, p.message, _edits_of(trees, [p]))
+        share.units[number] = [(numbers[id(work)], p.message if isinstance(p, Plan) else p, isinstance(p, Plan), bool(work.parent))
+                               for work, p in units]
+        plans = [p for _, p in units if isinstance(p, Plan)]
+        if plans:
+            merged = merge(plans)
+            share.edits[number] = {path: edits(path, trees(path).source, render(trees(path), [merged]), trees(path).module.encoding)
+                                   for path in merged.paths()}
+            share.claimed |= merged.paths()
+    share.claimed |= {path for path, tree in trees.cache.items() if tree.named}
+    return share
+
+
+def _assemble(number: int, shares: list[_Share], settings: FixSettings) -> tuple[Fix | None, str | None]:
+    """A finding's fix from the shares, as if one process had planned all its jobs in order."""
+    for share in shares:
+        if number in share.whole:
+            return None, share.whole[number]
+    units = sorted(unit for share in shares for unit in share.units.get(number, ()))
+    messages = [text for _, text, planned, _ in units if planned]
+    if not messages:
+        return None, next((text for _, text, _, _ in units), "no job to fix")
+    message = "; ".join(dict.fromkeys(messages))
+    missing = [text for _, text, planned, child in units if not planned and not child]
+    if missing:
+        message += f" (not covered: {missing[0]})"
+    by_path = {path: found for share in shares for path, found in share.edits.get(number, {}).items()}
+    return Fix(settings.strategy, message, [edit for path in sorted(by_path) for edit in by_path[path]]), None
+
+
+def _split_by_path(findings: list, root: Path, count: int) -> list[frozenset]:
+    """The files jobs start in, in up to `count` groups of about the same size (planning a file's
+    jobs costs about its parse), the biggest first."""
+    sizes = {}
+    for finding in findings:
+        for work in finding.works:
+            if work.path not in sizes:
+                try:
+                    sizes[work.path] = (root / work.path).stat().st_size
+                except OSError:
+                    sizes[work.path] = 0
+    groups: list[tuple[int, list]] = [(0, []) for _ in range(min(count, len(sizes)))]
+    for path in sorted(sizes, key=lambda p: (-sizes[p], p)):
+        lightest = min(range(len(groups)), key=lambda n: groups[n][0])
+        groups[lightest] = (groups[lightest][0] + sizes[path], groups[lightest][1] + [path])
+    return [frozenset(paths) for _, paths in sorted(groups, key=lambda group: -group[0]) if paths]
+
+
+def _independent(shares: list[_Share]) -> bool:
+    owners: set = set()
+    for share in shares:
+        if owners & share.claimed:
+            return False
+        owners |= share.claimed
+    return True
 
 
 def fix(config: Config, paths: list[Path], strategy: str | None = None, write: bool = True,
@@ -190,14 +285,6 @@ def _render_all(trees: Trees, plans: dict[int, Plan]) -> tuple[dict, set]:
             continue
         changed[path] = (tree.source, new)
     return changed, broken
-
-
-def _edits_of(trees: Trees, plans: list[Plan]) -> list:
-    out = []
-    for path in sorted({path for p in plans for path in p.paths()}):
-        tree = trees(path)
-        out += edits(path, tree.source, render(tree, plans), tree.module.encoding)
-    return out
 
 
 def _parses(source: bytes) -> bool:

@@ -210,9 +210,11 @@ class Tree:
         self._names: dict = {}  # function node -> names it uses
         self.claimed: dict = {}  # call node -> bound name, shared by the findings that bind it
         self.fresh: dict = {}  # function node -> names this fix introduced in it
+        self.named = False  # whether planning chose a name here: a plan then depends on the ones before it
 
     def new_name(self, fn, base: str) -> str:
         """A name not used in `fn` (nor at module level, nor by another fix in `fn`)."""
+        self.named = True
         taken = self.names_in(fn) | self.module_names() | self.fresh.setdefault(fn, set())
         name, n = base, 1
         while name in taken:
@@ -220,6 +222,13 @@ class Tree:
             name = f"{base}_{n}"
         self.fresh[fn].add(name)
         return name
+
+    def claim(self, key, fn, base: str, prefix: str = "") -> str:
+        """The name bound to `key` (a call, maybe with a role), chosen once for every finding."""
+        self.named = True
+        if key not in self.claimed:
+            self.claimed[key] = prefix + self.new_name(fn, base)
+        return self.claimed[key]
 
     def node_at(self, line: int, col: int, kind) -> cst.CSTNode | None:
         """The outermost node of `kind` that starts at line:col (1-based column)."""
@@ -325,11 +334,12 @@ class Tree:
 # ---- planning ----------------------------------------------------------------------------------
 
 
-def plan_units(finding, trees, settings: FixSettings) -> list[tuple[object, Plan | str]]:
+def plan_units(finding, trees, settings: FixSettings, chosen=None) -> list[tuple[object, Plan | str]]:
     """One unit per job the test started: (work, its plan) or (work, why it cannot be fixed).
 
     A delete is often raced by jobs from several tests; each is fixed where it starts, so that a
-    job that cannot be fixed does not hold back the others.
+    job that cannot be fixed does not hold back the others. `chosen(work)`: plan only those jobs
+    (`fixer.attach` shares them out among processes by the file they start in).
     """
     delete_tree = trees(finding.path)
     delete_stmt = None
@@ -344,6 +354,8 @@ def plan_units(finding, trees, settings: FixSettings) -> list[tuple[object, Plan
         return [(top[0], out)]
     units: list = []
     for work in finding.works:
+        if chosen is not None and not chosen(work):
+            continue
         out = Plan(message="")
         try:
             if work.parent:
@@ -355,19 +367,6 @@ def plan_units(finding, trees, settings: FixSettings) -> list[tuple[object, Plan
             continue
         units.append((work, out))
     return units
-
-
-def plan(finding, trees, settings: FixSettings) -> Plan:
-    """All of a finding's plannable units as one plan, or `Unfixable` with the first reason."""
-    units = plan_units(finding, trees, settings)
-    plans = [p for _, p in units if isinstance(p, Plan)]
-    if not plans:
-        raise Unfixable(next(p for _, p in units if isinstance(p, str)))
-    merged = merge(plans)
-    missing = [p for w, p in units if isinstance(p, str) and not w.parent]
-    if missing:
-        merged.message += f" (not covered: {missing[0]})"
-    return merged
 
 
 def merge(plans: list[Plan]) -> Plan:
@@ -711,11 +710,7 @@ def _bind(out: Plan, tree: Tree, call: cst.Call, fn, base: str, attribute: bool 
         isinstance(small.value, cst.Await) and small.value.expression is call))
     if not ((isinstance(small, cst.Expr) and direct) or returned):
         raise Unfixable(f"the result of `{tree.code(call)[:60]}` is not a plain statement, so it cannot be bound to a name")
-    key = (call, attribute)
-    if key not in tree.claimed:
-        name = tree.new_name(fn, base)
-        tree.claimed[key] = f"self.{name}" if attribute else name
-    name = tree.claimed[key]
+    name = tree.claim((call, attribute), fn, base, "self." if attribute else "")
     if returned:
         # `return task.delay(...)`: bind, wait (before the return), then return the name
         stmt = tree.statement_of(small)
@@ -734,10 +729,7 @@ def _bind_receiver(out: Plan, tree: Tree, call: cst.Call, fn) -> str:
     maker = call.func.value.func
     base = maker.attr.value if isinstance(maker, cst.Attribute) else getattr(maker, "value", "worker")
     base = re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower() or "worker"
-    key = (call, "receiver")
-    if key not in tree.claimed:
-        tree.claimed[key] = tree.new_name(fn, base)
-    name = tree.claimed[key]
+    name = tree.claim((call, "receiver"), fn, base)
     out.receivers.setdefault(tree.path, {})[call] = name
     stmt = tree.statement_of(call)
     codes = out.before.setdefault(tree.path, {}).setdefault(stmt, [])

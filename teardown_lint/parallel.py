@@ -61,13 +61,13 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     # macOS can crash in forked children of processes that touched system frameworks
     return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
 
 
 def _context():
-    return multiprocessing.get_context("fork" if _can_fork() else "spawn")
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")
 
 
 # ---- reading --------------------------------------------------------------------------------------
@@ -340,10 +340,6 @@ class _Linked:
     memo: tuple
     batches: list[list[str]]
     numbers: dict[str, int]  # target path -> its rank among the targets
-    meanwhile: Callable[[], object] | None = None
-
-
-_LINKED: _Linked | None = None  # what forked check workers inherit
 
 
 def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int = 1,
@@ -362,14 +358,13 @@ def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int 
 
 def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int,
            progress: Callable[[str, int, int], None] | None, meanwhile: Callable[[], object] | None) -> Checked:
-    global _LINKED
     index.build_call_tables()
     graph = CallGraph(index)
     imports = ImportGraph(index)
     paths = sorted(path for path in set(targets) if path in index.files)
     linked = _Linked(index, settings, graph, imports, index.memo(),
                      [paths[i:i + BATCH_FILES] for i in range(0, len(paths), BATCH_FILES)],
-                     {path: number for number, path in enumerate(paths)}, meanwhile)
+                     {path: number for number, path in enumerate(paths)})
     merger = Checker(index, graph=graph, imports=imports)
     out = Checked()
 
@@ -385,26 +380,26 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
             if progress is not None:
                 progress("check", out.files_checked, len(paths))
 
-    if jobs > 1 and len(paths) >= CHECK_MIN_FILES and len(linked.batches) > 1 and _can_fork():
+    if jobs > 1 and len(paths) >= CHECK_MIN_FILES and len(linked.batches) > 1 and can_fork():
         # the biggest batches first (lines as a rough measure of cost), merged in path order
         order = sorted(range(len(linked.batches)), key=lambda n: -sum(len(index.files[p].lines) for p in linked.batches[n]))
         results: dict[int, list] = {}
         merged = 0
-        _LINKED = linked
-        try:
-            workers = min(jobs, len(linked.batches))
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                aside = pool.submit(_meanwhile_job) if meanwhile is not None else None
-                futures = {pool.submit(_check_job, number): number for number in order}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    while merged in results:
-                        merge(results.pop(merged))
-                        merged += 1
-                out.meanwhile = aside.result() if aside is not None else None
-            out.workers = workers
-        finally:
-            _LINKED = None
+        workers = min(jobs, len(linked.batches))
+
+        def job(number: int | None):
+            return meanwhile() if number is None else _check_batch(linked, linked.batches[number])
+
+        with forked_pool(job, workers) as submit:
+            aside = submit(None) if meanwhile is not None else None
+            futures = {submit(number): number for number in order}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                while merged in results:
+                    merge(results.pop(merged))
+                    merged += 1
+            out.meanwhile = aside.result() if aside is not None else None
+        out.workers = workers
     else:
         for batch in linked.batches:
             merge(_check_batch(linked, batch))
@@ -413,14 +408,26 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
     return out
 
 
-def _meanwhile_job():
-    assert _LINKED is not None and _LINKED.meanwhile is not None
-    return _LINKED.meanwhile()
+_INHERITED: Callable | None = None  # what forked workers run: they inherit it, closures and all
 
 
-def _check_job(number: int):
-    assert _LINKED is not None, "check workers are forked from the process that linked the index"
-    return _check_batch(_LINKED, _LINKED.batches[number])
+@contextmanager
+def forked_pool(function: Callable, workers: int):
+    """`submit(task)` -> a future of `function(task)`, computed by one of `workers` processes
+    forked from this one: they inherit its memory (the linked index, the findings) and
+    `function` itself, so only tasks and results are copied. The caller checks `can_fork()`."""
+    global _INHERITED
+    _INHERITED = function
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield lambda task: pool.submit(_run_inherited, task)
+    finally:
+        _INHERITED = None
+
+
+def _run_inherited(task):
+    assert _INHERITED is not None, "workers are forked from the process that set the function"
+    return _INHERITED(task)
 
 
 def _check_batch(linked: _Linked, batch: list[str]) -> list[tuple]:

@@ -17,8 +17,10 @@ from .engine import Result
 SHOWN_BY = ("full", "json", "json-lines")  # the formats that print a finding's fix
 
 
-def attach(result: Result, config: Config, strategy: str | None = None, cache: Cache | None = None) -> None:
-    """Give every finding its fix (unverified: `fix` re-lints before it writes), or why none."""
+def attach(result: Result, config: Config, strategy: str | None = None, cache: Cache | None = None,
+           jobs: int = 1) -> None:
+    """Give every finding its fix (unverified: `fix` re-lints before it writes), or why none;
+    `jobs`: processes that may plan them."""
     settings = fix_settings(config, strategy)
     key = _key(result, settings) if cache is not None and result.token else None
     if key is not None:
@@ -30,7 +32,7 @@ def attach(result: Result, config: Config, strategy: str | None = None, cache: C
     with heap.frozen():  # the analysis lives on: importing libcst and planning need not traverse it
         from . import fixer  # libcst: imported only when there is something to plan
 
-        fixer.attach(result, config, settings)
+        fixer.attach(result, config, settings, jobs)
     if key is not None:
         cache.store("fixes", key, [(finding.fix, finding.unfixable) for finding in result.findings])
 

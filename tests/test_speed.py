@@ -184,7 +184,7 @@ def test_cli_output_is_identical_for_every_jobs_value(make_project, cli_run, poo
     assert outputs["1"][0] == 1
     assert found(outputs["1"][1]) == 41  # each module's own fixture, and the conftest.py's
     assert outputs["2"] == outputs["1"] and outputs["4"] == outputs["1"]
-    assert pools == [1, 2, 3, 4]
+    assert pools == [1, 2, 2, 3, 4, 4], "extraction, checks, and fix planning (over 64 jobs in 41 files)"
 
 
 def test_a_small_run_starts_no_process(make_project, cli_run, pools):
@@ -278,9 +278,9 @@ def planned(monkeypatch):
     seen: list[str] = []
     real = fixer.attach
 
-    def counting(result, config, settings):
+    def counting(result, *args):
         seen.extend(f"{f.path}:{f.loc.line}" for f in result.findings)
-        return real(result, config, settings)
+        return real(result, *args)
 
     monkeypatch.setattr(fixer, "attach", counting)
     return seen
@@ -344,6 +344,65 @@ def test_fixes_are_planned_with_the_analysis_out_of_the_collectors_reach(make_pr
     assert "+++ b/tests/" in run(root, "fix", "--diff").output
     assert frozen["attach"] > 10_000 and frozen["plan_units"] > 10_000
     assert gc.get_freeze_count() == 0, "unfrozen afterwards"
+
+
+@pytest.fixture
+def shares(monkeypatch):
+    """Planning in workers even for a few jobs; each time, whether their plans were kept (True)
+    or this process planned everything again (False)."""
+    from teardown_lint import fixer
+
+    monkeypatch.setattr(fixer, "PLAN_MIN_WORKS", 1)
+    verdicts: list[bool] = []
+    real = fixer._independent
+
+    def spying(found):
+        verdicts.append(real(found))
+        return verdicts[-1]
+
+    monkeypatch.setattr(fixer, "_independent", spying)
+    return verdicts
+
+
+def planned_fixes(root: Path, jobs: int, strategy: str | None = None) -> list:
+    from teardown_lint import fixer
+
+    cfg = config_module.Config(root=root)
+    result = engine.run(cfg, [root])
+    fixer.attach(result, cfg, config_module.fix_settings(cfg, strategy), jobs)
+    return [(f.path, f.loc.line, f.fix.to_json() if f.fix else None, f.unfixable) for f in result.findings]
+
+
+def test_fixes_planned_by_several_processes_are_those_planned_by_one(shares, pools):
+    """The fixture corpus as one project: every job's fix goes in the file it starts in, so each
+    worker's plans are kept, and the fixes are those of one process, names included."""
+    root = FIXTURES.resolve()
+    for strategy in ("wait", "cancel"):
+        one = planned_fixes(root, 1, strategy)
+        assert sum(fix is not None for _, _, fix, _ in one) > 50 and any(why for *_, why in one)
+        pools.clear()
+        assert planned_fixes(root, 2, strategy) == one
+        assert planned_fixes(root, 3, strategy) == one
+        assert pools == [2, 3]
+    assert shares == [True] * 4
+
+
+def test_fixes_that_meet_in_one_file_are_planned_again_in_one_process(make_project, shares):
+    """Three tests' jobs, each drained before the conftest.py's delete: the workers that planned
+    them all edited conftest.py, so their plans are dropped and this process plans them."""
+    tests = {f"tests/test_{n}.py": f"from app.jobs import queue, work\n\n\ndef test_{n}(flushed):\n    queue.enqueue(work, 1)\n"
+             for n in "abc"}
+    root = make_project({
+        "app/__init__.py": "",
+        "app/jobs.py": "from redis import Redis\nfrom rq import Queue\n\nqueue = Queue(connection=Redis())\n\n\ndef work(x):\n    return x\n",
+        "tests/conftest.py": "import pytest\n\nfrom app.jobs import queue\n\n\n@pytest.fixture\ndef flushed():\n    yield\n    queue.connection.flushdb()\n",
+        **tests,
+    })
+    one = planned_fixes(root, 1)
+    (path, _, fix, _), = one
+    assert path == "tests/conftest.py" and {edit["path"] for edit in fix["edits"]} == {"tests/conftest.py"}
+    assert planned_fixes(root, 3) == one
+    assert shares == [False]
 
 
 def test_a_warm_check_does_not_import_libcst(make_project):
@@ -666,7 +725,7 @@ def test_each_file_is_checked_from_the_state_just_linked(make_project, monkeypat
 def test_workers_started_by_spawn_give_the_same_result(monkeypatch):
     """Where processes cannot be forked (macOS, Windows), extraction workers are spawned and the
     files are checked in this process."""
-    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
     monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 1)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)
     root = (FIXTURES / "celery").resolve()
