@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, docs, explain, fingerprint, packs, reporters, terminal
+from . import __version__, docs, fingerprint, packs, reporters, terminal
 from . import baseline as baseline_module
 from . import config as config_module
 from . import suggestions
@@ -217,6 +217,8 @@ def debug_command(paths, output_format: str, config_path) -> int:
     try:
         cfg = config_module.load(config_path)
         _must_exist(paths)
+        from . import explain  # the walker's tracer: only `debug` needs it
+
         data = explain.explain(cfg, list(paths), cwd=Path.cwd().resolve())
     except Exception as exc:  # noqa: BLE001 - every failure exits 2 with a report
         return _failure(exc)
