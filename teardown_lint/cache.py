@@ -5,13 +5,14 @@ Four kinds of entry, each one file, written atomically (a temporary file, then `
 runs at the same time never see half an entry; the last writer wins, and both wrote the same thing.
 An entry that does not load (truncated, garbage, an old format) is a miss, never an error.
 
-- **Facts** (`facts/ab/<key>.pickle`), keyed by the file's content hash, its path, module name and
+- **Facts** (`facts/<salt>/<file>/<content>.pickle`), keyed by the file's content hash, its path, module name and
   `is_package`, and `facts_salt()`: the tool's version, the Python version (`ast` follows the
   interpreter's grammar) and the source of the extractor itself (`extract.py`, `facts.py`).
   Packs and configuration are not in the key because `extract()` never sees them: it takes the
   bytes, the path, the module name and `is_package` only (test_speed.py pins that signature),
   and library knowledge is applied when facts are linked. A change to any file therefore
-  re-extracts that file only.
+  re-extracts that file only. Each file keeps its `MAX_VERSIONS` newest entries, and a new
+  tool version drops the old one's.
 - **Runs** (`runs/<slot>.pickle`): the analysis of one set of targets (findings before selection
   and suppressions, errors, counts, and every read file's lines for the reporters), valid while
   everything it was computed from is unchanged: the content of every file read, the listing of
@@ -42,6 +43,7 @@ import operator
 import os
 import pickle
 import secrets
+import shutil
 import sys
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -53,6 +55,7 @@ from .facts import FileFacts
 CACHE_DIR = ".teardown_lint_cache"
 FORMAT = b"teardown-lint-cache 1\n"  # bump when an entry's layout changes
 MAX_RUNS = 16  # entries of each kind but facts kept (one per set of targets and configuration); the oldest go first
+MAX_VERSIONS = 4  # facts entries kept per file: its latest contents
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by teardown-lint.\n"
@@ -98,9 +101,15 @@ def run_salt() -> str:
 
 
 def facts_key(content: str, relative: str, module: str, is_package: bool) -> str:
-    """`content` is `digest()` of the bytes; the path is in the key because facts carry it."""
-    text = "\0".join((facts_salt(), content, relative, module, "1" if is_package else "0"))
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    """`<salt>/<file>/<content>`: `content` is `digest()` of the bytes; the path is in the key
+    because facts carry it. The tool's salt and the file name a directory each, so that the
+    entries of an older tool, and the older versions of a file, can be found and pruned
+    (`Cache.make_room`)."""
+    salt = facts_salt()
+    name = "\0".join((salt, relative, module, "1" if is_package else "0"))
+    file_part = hashlib.blake2b(name.encode(), digest_size=10).hexdigest()
+    content_part = hashlib.blake2b(f"{name}\0{content}".encode(), digest_size=20).hexdigest()
+    return f"{salt[:16]}/{file_part}/{content_part}"
 
 
 # ---- encoding ---------------------------------------------------------------------------------
@@ -184,6 +193,7 @@ class Cache:
     def __init__(self, root: Path) -> None:
         self.directory = Path(root) / CACHE_DIR
         self._prepared: bool | None = None
+        self._swept = False  # the facts of other tool versions are dropped once per run
 
     def prepare(self) -> bool:
         """Create the directory with its CACHEDIR.TAG and a `.gitignore` of `*` (once per run)."""
@@ -199,7 +209,28 @@ class Cache:
         return self._prepared
 
     def facts_path(self, key: str) -> Path:
-        return self.directory / "facts" / key[:2] / f"{key}.pickle"
+        return self.directory / "facts" / f"{key}.pickle"
+
+    def make_room(self, key: str) -> None:
+        """Before a file's new facts are stored: keep only its `MAX_VERSIONS - 1` newest entries,
+        and (once per run) drop the entries of other tool versions, so that the facts do not grow
+        with every edit. A few versions stay: switching branches back and forth stays warm."""
+        salt, file_part, _ = key.split("/")
+        facts = self.directory / "facts"
+        try:
+            if not self._swept:
+                self._swept = True
+                for child in facts.iterdir():
+                    if child.name != salt and child.is_dir():
+                        shutil.rmtree(child, ignore_errors=True)
+            versions = sorted((p.stat().st_mtime_ns, p) for p in (facts / salt / file_part).glob("*.pickle"))
+        except OSError:  # no directory yet, or another run is pruning it
+            return
+        for _, path in versions[: max(0, len(versions) - (MAX_VERSIONS - 1))]:
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
     def load_facts(self, key: str) -> FileFacts | None:
         try:
@@ -211,6 +242,7 @@ class Cache:
 
     def store_facts(self, key: str, blob: bytes) -> None:
         if self.prepare():
+            self.make_room(key)
             write_atomic(self.facts_path(key), blob)
 
     def entry_path(self, kind: str, slot: str) -> Path:

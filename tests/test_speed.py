@@ -434,6 +434,44 @@ def test_facts_of_unchanged_files_come_from_the_cache(make_project, cli_run, ext
     assert json.loads(warm.output)["findings"] == json.loads(cold.output)["findings"]
 
 
+def test_a_file_keeps_its_newest_facts_only(make_project, cli_run, extracted):
+    """Facts are keyed by content, so each edit adds an entry: a file keeps its newest
+    `MAX_VERSIONS`, and switching back to one of those is still warm."""
+    root = make_project(project_files())
+    module = root / "tests/test_upload_01.py"
+    versions = [TEST_MODULE.format(n=1).lstrip() + f"# edit {n}\n" for n in range(cache_module.MAX_VERSIONS + 3)]
+    for text in versions:
+        module.write_text(text, encoding="utf-8")
+        cli_run(root, "-f", "concise")
+    cached = {p.parent for p in (root / ".teardown_lint_cache/facts").rglob("*.pickle")}
+    assert len(cached) == python_files(project_files()), "one directory per file"
+    kept = {d: len(list(d.glob("*.pickle"))) for d in cached}
+    assert max(kept.values()) == cache_module.MAX_VERSIONS and sorted(kept.values())[-2] == 1
+    for path in (root / ".teardown_lint_cache/runs").glob("*.pickle"):
+        path.unlink()
+    extracted.clear()
+    module.write_text(versions[-cache_module.MAX_VERSIONS], encoding="utf-8")  # the oldest kept
+    cli_run(root, "-f", "concise")
+    assert extracted == []
+    module.write_text(versions[0], encoding="utf-8")  # pruned
+    cli_run(root, "-f", "concise")
+    assert extracted == ["tests/test_upload_01.py"]
+
+
+def test_a_new_tool_version_drops_the_facts_of_the_old_one(make_project, cli_run, monkeypatch):
+    root = make_project(project_files())
+    facts = root / ".teardown_lint_cache/facts"
+    cli_run(root, "-f", "concise")
+    (old,) = facts.iterdir()
+    (facts / "ab").mkdir()  # the layout of earlier releases: facts/<2 hex>/<key>.pickle
+    (facts / "ab/abcdef.pickle").write_bytes(b"old")
+    monkeypatch.setattr(cache_module, "_salts", {})
+    monkeypatch.setattr(cache_module, "__version__", "999")
+    cli_run(root, "-f", "concise")
+    (new,) = facts.iterdir()
+    assert new.name != old.name and len(list(new.rglob("*.pickle"))) == python_files(project_files())
+
+
 def test_changing_a_helper_or_a_conftest_changes_the_findings_of_the_tests_using_it(make_project, cli_run):
     root = make_project(project_files())
 
