@@ -137,8 +137,8 @@ def parse_times(paths: list[Path]) -> tuple[float, float]:
     return ast_s, time.perf_counter() - started
 
 
-def files_read(root: Path, target: str) -> list[Path]:
-    """The files a check of `target` reads, as the engine computes them (facts from the cache)."""
+def files_read(root: Path, targets: list[str]) -> list[Path]:
+    """The files a check of `targets` reads, as the engine computes them (facts from the cache)."""
     sys.path.insert(0, str(REPO))
     from teardown_lint import config as config_module, discover, packs, parallel
     from teardown_lint.cache import Cache
@@ -149,7 +149,7 @@ def files_read(root: Path, target: str) -> list[Path]:
         cfg = config_module.load()
         knowledge = packs.load(cfg.calls)
         project = discover.list_project(cfg)
-        chosen = discover.targets(project, [root / target])
+        chosen = discover.targets(project, [root / target for target in targets])
         read = parallel.read(project, chosen, knowledge, jobs=1, cache=Cache(cfg.root))
         return [project.files[f.path].path for f in read.facts]
     finally:
@@ -208,7 +208,7 @@ def bench_suite(name: str, options) -> Suite:
     suite.warm = check(root, [*targets, *json_args], options.repeat)
     runs = (suite.cold1, suite.coldn, suite.fill, suite.warm)
     suite.same_findings = all(findings_of(r.output) == findings_of(suite.cold1.output) for r in runs)
-    read = files_read(root, tests) if whole else []
+    read = files_read(root, targets)  # a sample's tests read most of the project code they import
     if read:
         suite.read_files, suite.read_lines = len(read), line_count(read)
         suite.libcst_read_s = parse_times(read)[1]
