@@ -13,7 +13,7 @@ from typing import Union
 # each field through `object.__setattr__`, which makes building one 3.6x slower (4 fields:
 # 0.75 against 0.21 us). Extraction builds a few million of them and a parallel run loads as
 # many from its workers (Django's tests: 2.47 -> 1.0 s for 2,483 files). They hash and compare
-# by value as frozen ones did; tests/test_cache.py checks that checking leaves them unchanged.
+# by value as frozen ones did; tests/test_speed.py checks that checking leaves them unchanged.
 record = dataclass(slots=True, unsafe_hash=True)
 
 

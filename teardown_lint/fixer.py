@@ -127,11 +127,14 @@ def _plan_share(findings: list, root: Path, settings: FixSettings, paths: frozen
         plans = [p for _, p in units if isinstance(p, Plan)]
         if plans:
             merged = merge(plans)
-            share.edits[number] = {path: edits(path, trees(path).source, render(trees(path), [merged]), trees(path).module.encoding)
-                                   for path in merged.paths()}
+            share.edits[number] = {path: _edits_of(trees(path), merged) for path in merged.paths()}
             share.claimed |= merged.paths()
     share.claimed |= {path for path, tree in trees.cache.items() if tree.named}
     return share
+
+
+def _edits_of(tree: Tree, plan: Plan) -> list:
+    return edits(tree.path, tree.source, render(tree, [plan]), tree.module.encoding)
 
 
 def _assemble(number: int, shares: list[_Share], settings: FixSettings) -> tuple[Fix | None, str | None]:

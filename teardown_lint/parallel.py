@@ -220,7 +220,7 @@ class _Reader:
             self.store = self.store or self.cache.prepare()  # created before any worker writes into it
             if self.store:
                 self.cache.make_room(key)
-            entry = str(self.cache.facts_path(key)) if self.store else None
+                entry = str(self.cache.facts_path(key))
         self.out.extracted += 1
         self.todo.append((source, (source.relative, source.module, source.is_package, data, entry)))
         self.todo_bytes += len(data)

@@ -263,7 +263,7 @@ class Index:
             found = self.method(val.ref, attr)
             if found is not None:
                 method = self.function_val(*found, bound=val if val.kind == "inst" else None)
-                return evolve(method, names=method.names + tuple(f"{n}.{attr}" for n in val.names[1:]))
+                return evolve(method, names=method.names + _attribute_names(val.names[1:], attr))
         return Val("ext", _attribute_names(val.names, attr), origin=val.origin, bound=val)
 
     def function(self, function_id: str) -> tuple[FileFacts, Function] | None:

