@@ -436,6 +436,7 @@ def _check_batch(linked: _Linked, batch: list[str]) -> list[tuple]:
     """Per file: (path, tests, errors, the checker's report calls), from the state just linked."""
     index = linked.index
     index.restore(linked.memo)
+    linked.graph.restore()
     builder = Builder(index, linked.settings)
     checker = _Recorder(index, graph=linked.graph, imports=linked.imports)
     outcomes = []
