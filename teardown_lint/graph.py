@@ -158,35 +158,41 @@ class ImportGraph:
     """Which project files a test file can see: what it and its conftest.py chain import,
     transitively. Module-level settings (`app.conf.task_always_eager = True`) in those files, or
     in a configuration module of the same project, apply to its tests; in a monorepo, another
-    sub-project's settings do not."""
+    sub-project's settings do not. A file's imports are looked up when a search first reaches it
+    (they depend only on its facts and the modules read)."""
 
     def __init__(self, index: Index) -> None:
-        import networkx as nx
-
         self.index = index
-        self.graph = nx.DiGraph()
-        for path, facts in index.files.items():
-            self.graph.add_node(path)
-            for dotted in imported_modules(facts):
-                parts = dotted.split(".")
-                for cut in range(len(parts), 0, -1):
-                    target = index.modules.get(".".join(parts[:cut]), path)
-                    if target is not None:
-                        self.graph.add_edge(path, target.path)
-                        break
+        self._imports: dict[str, tuple[str, ...]] = {}
         self._scopes: dict[str, frozenset[str]] = {}
         self._config_dirs: dict[str, str] | None = None
+
+    def imports(self, path: str) -> tuple[str, ...]:
+        """The files it imports (the deepest module of a dotted name that was read)."""
+        found = self._imports.get(path)
+        if found is None:
+            facts = self.index.files.get(path)
+            targets: dict[str, None] = {}
+            for dotted in sorted(imported_modules(facts)) if facts is not None else ():
+                parts = dotted.split(".")
+                for cut in range(len(parts), 0, -1):
+                    target = self.index.modules.get(".".join(parts[:cut]), path)
+                    if target is not None:
+                        targets[target.path] = None
+                        break
+            found = self._imports[path] = tuple(targets)
+        return found
 
     def scope(self, path: str) -> frozenset[str]:
         if path not in self._scopes:
             starts = [path] + [c.relative for c in self.index.project.conftests_above(path)]
-            seen: set[str] = set()
-            import networkx as nx
-
-            for start in starts:
-                if start in self.graph:
-                    seen.add(start)
-                    seen.update(nx.descendants(self.graph, start))
+            stack = [start for start in starts if start in self.index.files]
+            seen = set(stack)
+            while stack:
+                for imported in self.imports(stack.pop()):
+                    if imported not in seen:
+                        seen.add(imported)
+                        stack.append(imported)
             if self._config_dirs is None:
                 self._config_dirs = {
                     p: _project_dir(self.index, p) for p in self.index.files if self.index.knowledge.is_config_file(p)
