@@ -19,7 +19,9 @@ jobs and their order are those of a single process. (This process checking files
 feeding the workers, made Django's check phase 15-20% slower: README "Speed".)
 
 Small runs stay in this process: starting workers costs more than extracting a little source
-(`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_FILES`); README "Speed" has the figures.
+(`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_BATCHES`); README "Speed" has the figures.
+A file with many tests is checked in parts (`BATCH_TESTS`), so that one big file does not keep
+one worker busy after the others have finished.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
@@ -48,8 +51,9 @@ from .project import Index
 
 POOL_MIN_BYTES = 128 * 1024  # source to extract before worker processes pay off (README "Speed")
 CHUNK_BYTES = 64 * 1024  # source handed to a worker at a time
-CHECK_MIN_FILES = 16  # target files to check before forked workers pay off (a fork costs 60-80 ms)
-BATCH_FILES = 1  # target files per checking batch: the unit of work handed to a process
+CHECK_MIN_BATCHES = 16  # batches (files, or parts of big ones) before forked workers pay off (a fork costs 60-80 ms)
+CHECK_POOL_AFTER = 0.25  # seconds a smaller run is checked in this process before the rest goes to workers
+BATCH_TESTS = 32  # test functions per checking batch; a file with more is checked in parts
 
 
 def default_jobs() -> int:
@@ -340,8 +344,21 @@ class _Linked:
     graph: CallGraph
     imports: ImportGraph
     memo: tuple
-    batches: list[list[str]]
+    batches: list[tuple[str, int, int]]  # (path, part, parts): the unit of work handed to a process
     numbers: dict[str, int]  # target path -> its rank among the targets
+
+
+def _batches(index: Index, paths: list[str]) -> list[tuple[str, int, int]]:
+    """Each file in as many parts as it has `BATCH_TESTS` tests: one file can hold a quarter of a
+    suite's checking (Django's `test_autodetector.py`, 166 tests, 12 s), which left one worker
+    busy with it while the others had finished. The parts depend on the file's facts only, never
+    on `--jobs`, so that every number of processes checks the same batches."""
+    out = []
+    for path in paths:
+        tests = sum(1 for function in index.files[path].functions if function.name.startswith("test"))
+        parts = max(1, -(-tests // BATCH_TESTS))
+        out.extend((path, part, parts) for part in range(parts))
+    return out
 
 
 def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int = 1,
@@ -364,30 +381,43 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
     graph = CallGraph(index)
     imports = ImportGraph(index)
     paths = sorted(path for path in set(targets) if path in index.files)
-    linked = _Linked(index, settings, graph, imports, index.memo(),
-                     [paths[i:i + BATCH_FILES] for i in range(0, len(paths), BATCH_FILES)],
+    linked = _Linked(index, settings, graph, imports, index.memo(), _batches(index, paths),
                      {path: number for number, path in enumerate(paths)})
     merger = Checker(index, graph=graph, imports=imports)
     out = Checked()
 
-    def merge(outcomes) -> None:
-        for path, tests, errors, reports in outcomes:
+    def merge(outcome) -> None:
+        (path, part, parts), tests, errors, reports = outcome
+        if part == 0:
             out.files_checked += 1
             out.checked.append(path)
-            out.tests += tests
-            out.errors += errors
-            out.internal_errors += len(errors)  # every error a check raises is an internal one
-            for args, kwargs in reports:
-                merger.report(*args, **kwargs)
-            if progress is not None:
-                progress("check", out.files_checked, len(paths))
+        out.tests += tests
+        out.errors += errors
+        out.internal_errors += len(errors)  # every error a check raises is an internal one
+        for args, kwargs in reports:
+            merger.report(*args, **kwargs)
+        if progress is not None and part == parts - 1:
+            progress("check", out.files_checked, len(paths))
 
-    if jobs > 1 and len(paths) >= CHECK_MIN_FILES and len(linked.batches) > 1 and can_fork():
-        # the biggest batches first (lines as a rough measure of cost), merged in path order
-        order = sorted(range(len(linked.batches)), key=lambda n: -sum(len(index.files[p].lines) for p in linked.batches[n]))
+    batches = linked.batches
+    done = 0  # batches checked in this process, in order
+    pooled = jobs > 1 and len(batches) >= 2 and can_fork()
+    if pooled and len(batches) < CHECK_MIN_BATCHES:
+        # A small run: neither its files nor its tests say what checking it costs (a fifth of
+        # rq's tests, 7 files, took 0.9 s; 22 of dramatiq's, 0.02 s). It is checked here until
+        # that has taken longer than starting workers would (`CHECK_POOL_AFTER`), then the rest
+        # goes to workers.
+        started = time.perf_counter()
+        while done < len(batches) and (len(batches) - done < 2 or time.perf_counter() - started < CHECK_POOL_AFTER):
+            merge(_check_batch(linked, batches[done]))
+            done += 1
+    if pooled and done < len(batches):
+        # the biggest batches first (a file's lines by its parts, as a rough measure of cost), merged in path order
+        order = sorted(range(done, len(batches)),
+                       key=lambda n: -len(index.files[batches[n][0]].lines) / batches[n][2])
         results: dict[int, list] = {}
-        merged = 0
-        workers = min(jobs, len(linked.batches))
+        merged = done
+        workers = min(jobs, len(batches) - done)
 
         def job(number: int | None):
             return meanwhile() if number is None else _check_batch(linked, linked.batches[number])
@@ -403,7 +433,7 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
             out.meanwhile = aside.result() if aside is not None else None
         out.workers = workers
     else:
-        for batch in linked.batches:
+        for batch in batches[done:]:
             merge(_check_batch(linked, batch))
         out.meanwhile = meanwhile() if meanwhile is not None else None
     out.findings = sorted(merger.findings.values(), key=lambda f: f.sort_key())
@@ -432,32 +462,30 @@ def _run_inherited(task):
     return _INHERITED(task)
 
 
-def _check_batch(linked: _Linked, batch: list[str]) -> list[tuple]:
-    """Per file: (path, tests, errors, the checker's report calls), from the state just linked."""
+def _check_batch(linked: _Linked, batch: tuple[str, int, int]) -> tuple:
+    """(batch, tests, errors, the checker's report calls), from the state just linked."""
+    path, part, parts = batch
     index = linked.index
     index.restore(linked.memo)
     linked.graph.restore()
     builder = Builder(index, linked.settings)
     checker = _Recorder(index, graph=linked.graph, imports=linked.imports)
-    outcomes = []
-    for path in batch:
-        facts = index.files[path]
-        errors: list[dict] = []
-        tests = 0
-        checker.reports = []
-        # ids of started work stay unique across files, as in one walker for the whole run: a
-        # finding shared by several files compares the waits of one with the work of another
-        checker._ids = linked.numbers[path] << 40
-        try:
-            lifecycles = builder.lifecycles(facts)
-        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
+    facts = index.files[path]
+    errors: list[dict] = []
+    # ids of started work stay unique across files and parts, as in one walker for the whole run:
+    # a finding shared by several files compares the waits of one with the work of another
+    checker._ids = (linked.numbers[path] << 40) + (part << 32)
+    try:
+        lifecycles = builder.lifecycles(facts)
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
+        if part == 0:
             errors.append({"path": path, "message": f"internal error: {exc!r}"})
-            lifecycles = []
-        for lc in lifecycles:
-            tests += 1
-            try:
-                checker.run(lc)
-            except Exception as exc:  # noqa: BLE001 - report it, check the other tests
-                errors.append({"path": path, "message": f"internal error in {lc.node_id}: {exc!r}"})
-        outcomes.append((path, tests, errors, checker.reports))
-    return outcomes
+        lifecycles = []
+    count = len(lifecycles)
+    mine = lifecycles[part * count // parts:(part + 1) * count // parts]
+    for lc in mine:
+        try:
+            checker.run(lc)
+        except Exception as exc:  # noqa: BLE001 - report it, check the other tests
+            errors.append({"path": path, "message": f"internal error in {lc.node_id}: {exc!r}"})
+    return batch, len(mine), errors, checker.reports

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,7 @@ def test_every_fixture_gives_the_same_result_with_any_number_of_jobs(monkeypatch
     Thresholds are lowered so that both pools really run even for the small waves."""
     monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 1)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)
-    monkeypatch.setattr(parallel, "CHECK_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "CHECK_MIN_BATCHES", 1)
     cfg = config_module.Config(root=FIXTURES.resolve())
     one = engine.run(cfg, [FIXTURES.resolve()], jobs=1)
     assert pools == [], "one job never starts a pool"
@@ -187,9 +188,60 @@ def test_cli_output_is_identical_for_every_jobs_value(make_project, cli_run, poo
     assert pools == [1, 2, 2, 3, 4, 4], "extraction, checks, and fix planning (over 64 jobs in 41 files)"
 
 
+def test_a_file_with_many_tests_is_checked_in_parts_by_several_processes(make_project, monkeypatch, pools):
+    """One big test file is cut into parts of `BATCH_TESTS` tests, enough for the pool: the
+    findings, test counts and progress are those of one process checking it whole."""
+    monkeypatch.setattr(parallel, "BATCH_TESTS", 2)
+    files = project_files(modules=1)
+    module = files.pop("tests/test_upload_00.py")
+    files["tests/test_big.py"] = module + "".join(
+        f"\n\ndef test_more_{n}(own_course):\n    process_document.delay(own_course.id, 'more-{n}.pdf')\n"
+        for n in range(40))
+    root = make_project(files).resolve()
+    cfg = config_module.Config(root=root)
+    target = [root / "tests/test_big.py"]
+    seen = []
+    one = engine.run(cfg, target, jobs=1, progress=lambda *args: seen.append(args))
+    assert pools == [] and one.tests == 43 and len(one.findings) == 2
+    assert [args for args in seen if args[0] == "check"] == [("check", 1, 1)]
+    two = engine.run(cfg, target, jobs=2)
+    assert pools == [2], "22 parts of one file: the checking pool starts"
+    assert snapshot(two) == snapshot(one)
+
+
+def test_a_small_run_that_turns_out_slow_hands_the_rest_to_workers(make_project, monkeypatch, pools):
+    """Under `CHECK_MIN_BATCHES`, files are checked here until that has taken `CHECK_POOL_AFTER`;
+    the rest goes to a pool, with the same result."""
+    root = make_project(project_files(modules=6)).resolve()
+    cfg = config_module.Config(root=root)
+    checked_here = []
+    real = parallel._check_batch
+
+    def recording(linked, batch, _pid=os.getpid()):
+        if os.getpid() == _pid:
+            checked_here.append(batch[0])
+            time.sleep(0.05)  # each file checked here takes at least this long
+        return real(linked, batch)
+
+    monkeypatch.setattr(parallel, "_check_batch", recording)
+    one = engine.run(cfg, [root], jobs=1)
+    assert pools == [] and len(checked_here) == 12  # every Python file of the project
+    for after in (3600.0, 0.12, 0.0):
+        monkeypatch.setattr(parallel, "CHECK_POOL_AFTER", after)
+        pools.clear()
+        checked_here.clear()
+        two = engine.run(cfg, [root], jobs=2)
+        assert snapshot(two) == snapshot(one)
+        if after == 3600.0:
+            assert pools == [] and len(checked_here) == 12
+        else:
+            assert pools == [2] and checked_here == sorted(checked_here)
+            assert (1 <= len(checked_here) <= 3) if after else not checked_here
+
+
 def test_a_small_run_starts_no_process(make_project, cli_run, pools):
     files = project_files(modules=1)
-    assert python_files(files) < parallel.CHECK_MIN_FILES
+    assert python_files(files) < parallel.CHECK_MIN_BATCHES
     assert sum(len(text) for text in files.values()) < parallel.POOL_MIN_BYTES
     root = make_project(files)
     result = cli_run(root, "--no-cache", "-j", "8")
@@ -206,7 +258,7 @@ def test_jobs_must_be_positive(make_project, cli_run):
 
 def test_an_internal_error_in_a_worker_is_reported_like_one_in_process(monkeypatch, make_project):
     """A check that raises in a forked worker is listed in `errors` (the run exits 2), as in-process."""
-    monkeypatch.setattr(parallel, "CHECK_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "CHECK_MIN_BATCHES", 1)
     root = make_project(project_files(modules=8))
     boom = root.resolve() / "tests/test_upload_03.py"
 
@@ -672,7 +724,7 @@ def test_dependents_are_found_by_a_worker_while_the_others_check(make_project, m
     same findings, as in one process."""
     from teardown_lint import affected
 
-    monkeypatch.setattr(parallel, "CHECK_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "CHECK_MIN_BATCHES", 1)
     root = make_project(helper_reaching_project())
     where = tmp_path / "searched-in"
     real = affected.dependents
@@ -733,9 +785,9 @@ def test_a_one_file_run_reads_that_file_its_conftests_and_its_imports_only(make_
     assert len(set(reads)) == python_files(files), "a whole-project run reads every Python file"
 
 
-def test_each_file_is_checked_from_the_state_just_linked(make_project, monkeypatch):
-    """`Index.restore` forgets what name resolution learnt since `memo`; checking files one per
-    batch or all in one batch then gives the same findings."""
+def test_each_batch_is_checked_from_the_state_just_linked(make_project, monkeypatch):
+    """`Index.restore` forgets what name resolution learnt since `memo`; checking each test in a
+    batch of its own, or a file's tests in parts, or each file whole, then gives the same findings."""
     root = make_project(project_files(modules=6)).resolve()
     cfg = config_module.Config(root=root)
     project = engine.discover.list_project(cfg)
@@ -752,14 +804,16 @@ def test_each_file_is_checked_from_the_state_just_linked(make_project, monkeypat
     index.restore(mark)
     assert index.memo() == mark
     results = {}
-    for size in (1, 3, 1000):
-        monkeypatch.setattr(parallel, "BATCH_FILES", size)
+    for size in (1, 2, 1000):
+        monkeypatch.setattr(parallel, "BATCH_TESTS", size)
         fresh = engine.Index(project, knowledge)
         for facts in read.facts:
             fresh.add(facts)
-        checked = parallel.check(fresh, [s.relative for s in chosen], engine.PytestSettings.read(root))
-        results[size] = [f.to_json() for f in checked.findings]
-    assert results[1] == results[3] == results[1000] and len(results[1]) == 7
+        targets = [s.relative for s in chosen]
+        assert len(parallel._batches(fresh, targets)) > len(targets) or size > 1
+        checked = parallel.check(fresh, targets, engine.PytestSettings.read(root))
+        results[size] = ([f.to_json() for f in checked.findings], checked.tests, checked.files_checked, checked.checked)
+    assert results[1] == results[2] == results[1000] and len(results[1][0]) == 7
 
 
 def test_workers_started_by_spawn_give_the_same_result(monkeypatch):
