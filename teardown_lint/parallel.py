@@ -9,19 +9,20 @@ worker processes too, which send their facts back as cache entries (`cache.dumps
 them. Facts join the index in the order of the breadth-first walk (imports sorted by name),
 whoever extracted them.
 
-Checking: each target file is checked from the same state, the index as just linked
-(`Index.restore` forgets what name resolution learnt since) and a fresh checker, so its findings
-do not depend on which process checks it or what that process checked before. With `jobs > 1`,
-`jobs` processes forked after linking (they inherit the index; nothing is copied) take the files,
-biggest first, all queued at once, while this process only merges: workers record the checker's
+Checking: each batch (a target file, or a part of one with many tests: `BATCH_TESTS`, so that one
+big file does not keep one worker busy after the others have finished) is checked from the same
+state, the index as just linked (`Index.restore` and `CallGraph.restore` forget what name
+resolution learnt since) and a fresh checker, so its findings do not depend on which process
+checks it or what that process checked before. With `jobs > 1`, `jobs` processes forked after
+linking (they inherit the index; nothing is copied) take the batches, biggest first, all queued
+at once, while this process only merges: workers record the checker's
 `report` calls, which are replayed here in path order into one checker, so findings, their related
 jobs and their order are those of a single process. (This process checking files too, between
 feeding the workers, made Django's check phase 15-20% slower: README "Speed".)
 
 Small runs stay in this process: starting workers costs more than extracting a little source
-(`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_BATCHES`); README "Speed" has the figures.
-A file with many tests is checked in parts (`BATCH_TESTS`), so that one big file does not keep
-one worker busy after the others have finished.
+(`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_BATCHES`), unless checking them turns out
+to take longer than starting workers would (`CHECK_POOL_AFTER`); README "Speed" has the figures.
 """
 
 from __future__ import annotations
