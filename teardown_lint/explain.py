@@ -33,6 +33,8 @@ _NAMES_SHOWN = 3
 class Tracer(Checker):
     """A Checker that records each step of the walk as an event (a plain dict)."""
 
+    replays_setup = False  # every test's trace shows its class's setup
+
     def __init__(self, index: Index, rel=lambda path: path) -> None:
         super().__init__(index)
         self.rel = rel  # root-relative path -> the path shown

@@ -831,3 +831,68 @@ def test_workers_started_by_spawn_give_the_same_result(monkeypatch):
     spawned = parallel.read(project, chosen, knowledge, jobs=2)
     assert spawned.workers == 1 and spawned.facts == one.facts
     assert snapshot(engine.run(cfg, [root], jobs=2)) == snapshot(engine.run(cfg, [root], jobs=1))
+
+
+# ---- a class's setup, walked once ----------------------------------------------------------------
+
+CLASS_SETUP = '''
+import unittest
+
+from app.models import Course
+from app.tasks import process_document
+
+
+class TestCatalog(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.course = Course.objects.create(title="World History")
+        cls.result = process_document.delay(cls.course.id, "syllabus.pdf")
+
+    def test_listed(self):
+        try:
+            self.assertTrue(self.course)
+        finally:
+            self.course.delete()
+
+    def test_renamed(self):
+        try:
+            self.course.title = "Modern History"
+        finally:
+            self.course.delete()
+
+    def test_waited(self):
+        try:
+            self.result.get(timeout=10)
+        finally:
+            self.course.delete()
+'''
+
+
+def test_a_class_setup_is_walked_once_for_the_tests_that_share_it(make_project, monkeypatch):
+    """`setUpClass` starts from a state only the test's marks and patches set: the tests that
+    share those share its outcome, walks counted against each test's budget. The findings are
+    those of walking it for every test, here and on the whole fixture corpus."""
+    files = project_files(modules=0)
+    files["tests/test_catalog.py"] = CLASS_SETUP
+    root = make_project(files).resolve()
+    walked: list[str] = []
+    real = engine.parallel.Checker.walk_function
+
+    def counting(self, frame, *args, **kwargs):
+        if frame.function is not None and frame.function.name == "setUpClass":
+            walked.append(frame.function.name)
+        return real(self, frame, *args, **kwargs)
+
+    monkeypatch.setattr(engine.parallel.Checker, "walk_function", counting)
+    results = {}
+    for replays in (True, False):
+        monkeypatch.setattr(engine.parallel.Checker, "replays_setup", replays)
+        walked.clear()
+        results[replays] = [snapshot(engine.run(config_module.Config(root=root), [root / "tests/test_catalog.py"]))]
+        assert len(walked) == (1 if replays else 3)
+        results[replays].append(snapshot(engine.run(config_module.Config(root=FIXTURES.resolve()), [FIXTURES.resolve()])))
+    assert results[True] == results[False]
+    lines = (root / "tests/test_catalog.py").read_text().splitlines()
+    deletes = [number for number, line in enumerate(lines, 1) if line.strip() == "self.course.delete()"]
+    assert [(f["path"], f["line"]) for f in results[True][0]["findings"]] == [
+        ("tests/test_catalog.py", line) for line in deletes[:2]], "the job setUpClass started, in every test but the one that waits"
