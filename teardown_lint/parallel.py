@@ -350,9 +350,9 @@ class _Linked:
 
 
 def _batches(index: Index, paths: list[str]) -> list[tuple[str, int, int]]:
-    """Each file in as many parts as it has `BATCH_TESTS` tests: one file can hold a quarter of a
-    suite's checking (Django's `test_autodetector.py`, 166 tests, 12 s), which left one worker
-    busy with it while the others had finished. The parts depend on the file's facts only, never
+    """Each file in as many parts as it has `BATCH_TESTS` tests: one file can hold a large share of
+    a run's checking (Django's `test_autodetector.py`, 166 tests, took 12 s of its suite's 60),
+    which left one worker busy with it while the others had finished. The parts depend on the file's facts only, never
     on `--jobs`, so that every number of processes checks the same batches."""
     out = []
     for path in paths:
@@ -416,7 +416,7 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
         # the biggest batches first (a file's lines by its parts, as a rough measure of cost), merged in path order
         order = sorted(range(done, len(batches)),
                        key=lambda n: -len(index.files[batches[n][0]].lines) / batches[n][2])
-        results: dict[int, list] = {}
+        results: dict[int, tuple] = {}
         merged = done
         workers = min(jobs, len(batches) - done)
 
