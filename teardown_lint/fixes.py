@@ -224,8 +224,8 @@ class Tree:
         return name
 
     def claim(self, key, fn, base: str, prefix: str = "") -> str:
-        """The name bound to `key` (a call, maybe with a role), chosen once for every finding."""
-        self.named = True
+        """The name bound to `key` (a call, maybe with a role), chosen once for every finding
+        (`new_name` marks the tree as `named`)."""
         if key not in self.claimed:
             self.claimed[key] = prefix + self.new_name(fn, base)
         return self.claimed[key]

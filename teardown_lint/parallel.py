@@ -352,8 +352,9 @@ class _Linked:
 def _batches(index: Index, paths: list[str]) -> list[tuple[str, int, int]]:
     """Each file in as many parts as it has `BATCH_TESTS` tests: one file can hold a large share of
     a run's checking (Django's `test_autodetector.py`, 166 tests, took 12 s of its suite's 60),
-    which left one worker busy with it while the others had finished. The parts depend on the file's facts only, never
-    on `--jobs`, so that every number of processes checks the same batches."""
+    which left one worker busy with it while the others had finished. The parts depend on the
+    file's facts only, never on `--jobs`, so that every number of processes checks the same
+    batches."""
     out = []
     for path in paths:
         tests = sum(1 for function in index.files[path].functions if function.name.startswith("test"))
@@ -421,7 +422,7 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
         workers = min(jobs, len(batches) - done)
 
         def job(number: int | None):
-            return meanwhile() if number is None else _check_batch(linked, linked.batches[number])
+            return meanwhile() if number is None else _check_batch(linked, batches[number])
 
         with forked_pool(job, workers) as submit:
             aside = submit(None) if meanwhile is not None else None

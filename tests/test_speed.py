@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import teardown_lint
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES
 from teardown_lint import cache as cache_module
 from teardown_lint import config as config_module, engine, parallel
 from teardown_lint.extract import extract
