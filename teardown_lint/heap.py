@@ -1,4 +1,5 @@
-"""Keeping the cyclic garbage collector off the objects an analysis keeps to its end.
+"""Keeping CPython's memory management out of the way: the cyclic garbage collector off the
+objects an analysis keeps to its end, and deep recursion off the frame allocator (`deep_stack`).
 
 A run builds a few million objects (facts, the linked index, findings) that live until it ends,
 and makes almost no cyclic garbage. Left alone, the collector traverses all of them again at every
@@ -35,3 +36,25 @@ def frozen():
         yield
     finally:
         gc.unfreeze()
+
+
+
+def _deep_stack_runner():
+    """`deep_stack(function, *args)` calls `function(*args)` with room for deep recursion.
+
+    CPython (3.11+) keeps Python frames in 16 KiB chunks that it maps when a call does not fit in
+    the current one and unmaps when that call returns. The walker's recursion goes up and down
+    across those boundaries all the time: one job checking a fifth of Django's tests made 140,405
+    mmap/munmap pairs and 145,606 page faults, and spent 1.5 s in the kernel. A frame declaring
+    just over 1 MiB of stack (never used, so never touched) gets a 2 MiB chunk of its own, and
+    every call made under it fits in the rest: 2,704 page faults, and checking took 22% less
+    time. On other interpreters it is an ordinary call."""
+
+    def deep_stack(function, *args):
+        return function(*args)
+
+    deep_stack.__code__ = deep_stack.__code__.replace(co_stacksize=(1 << 20) // 8 + 64)
+    return deep_stack
+
+
+deep_stack = _deep_stack_runner()

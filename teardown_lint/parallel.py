@@ -466,6 +466,10 @@ def _run_inherited(task):
 
 def _check_batch(linked: _Linked, batch: tuple[str, int, int]) -> tuple:
     """(batch, tests, errors, the checker's report calls), from the state just linked."""
+    return heap.deep_stack(_check_batch_here, linked, batch)
+
+
+def _check_batch_here(linked: _Linked, batch: tuple[str, int, int]) -> tuple:
     path, part, parts = batch
     index = linked.index
     index.restore(linked.memo)

@@ -16,7 +16,7 @@ import pytest
 
 import teardown_lint
 from conftest import FIXTURES
-from teardown_lint import cache as cache_module
+from teardown_lint import cache as cache_module, heap
 from teardown_lint import config as config_module, engine, parallel
 from teardown_lint.extract import extract
 
@@ -896,3 +896,43 @@ def test_a_class_setup_is_walked_once_for_the_tests_that_share_it(make_project, 
     deletes = [number for number, line in enumerate(lines, 1) if line.strip() == "self.course.delete()"]
     assert [(f["path"], f["line"]) for f in results[True][0]["findings"]] == [
         ("tests/test_catalog.py", line) for line in deletes[:2]], "the job setUpClass started, in every test but the one that waits"
+
+
+def _recurse(depth: int) -> int:
+    return 0 if depth == 0 else _recurse(depth - 1) + 1
+
+
+def _up_and_down() -> int:
+    """Recursion that goes up and down across the frame allocator's chunk boundaries."""
+    resource = pytest.importorskip("resource")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for depth in range(1, 500):
+        for _ in range(6):
+            _recurse(depth)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def test_deep_recursion_under_deep_stack_does_not_map_frame_memory_again_and_again():
+    """Counted in page faults, not timed: CPython maps a chunk of frame memory each time a call
+    crosses into a new one, and unmaps it when the call returns."""
+    assert heap.deep_stack(divmod, 7, 2) == (3, 1)
+    outside = _up_and_down()
+    if outside < 1000:
+        pytest.skip(f"this interpreter does not map frame memory per chunk ({outside} page faults)")
+    inside = heap.deep_stack(_up_and_down)
+    assert inside < outside / 10, (inside, outside)
+
+
+def test_every_batch_is_checked_under_deep_stack(make_project, monkeypatch):
+    root = make_project(project_files(modules=3)).resolve()
+    used = []
+    real = heap.deep_stack
+
+    def recording(function, *args):
+        used.append(function.__name__)
+        return real(function, *args)
+
+    monkeypatch.setattr(heap, "deep_stack", recording)
+    result = engine.run(config_module.Config(root=root), [root / "tests"])
+    assert result.files_checked > 1
+    assert used.count("_check_batch_here") == result.files_checked
