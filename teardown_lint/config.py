@@ -12,6 +12,7 @@ from .docs import RULES
 from .packs import tomllib
 
 RULE_CODES = tuple(RULES)  # every rule has a doc (tests/test_docs.py checks the engine emits no other)
+FIXABLE = frozenset(code for code in RULE_CODES if RULES[code]["fixable"])  # TDL100 offers no automatic fix
 # TDL1xx judge the tool's own comments (TDL100, Ruff's RUF100): off unless selected by a selector
 # more specific than the bare "TDL" (the default), such as "TDL100", "TDL1" or "ALL"
 OPT_IN = tuple(code for code in RULE_CODES if code.startswith("TDL1"))

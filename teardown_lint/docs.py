@@ -5,6 +5,7 @@ from __future__ import annotations
 RULES = {
     "TDL001": {
         "name": "delete-before-drain",
+        "fixable": True,  # `teardown-lint fix` and the `fix` of `check`'s JSON
         "summary": "teardown deletes something while work started earlier in the lifecycle may still be pending",
         "doc": """\
 ## What it does
@@ -62,6 +63,7 @@ Project helpers the packs cannot know go in `[tool.teardown-lint.calls]`
     },
     "TDL100": {
         "name": "unused-suppression",
+        "fixable": False,
         "summary": "a suppression comment silences nothing",
         "doc": """\
 ## What it does

@@ -17,12 +17,11 @@ from pathlib import Path
 import libcst as cst
 
 from . import discover, heap, packs, parallel
-from .config import Config, FixSettings, fix_settings
+from .config import FIXABLE, Config, FixSettings, fix_settings
 from .engine import Result, run
 from .fixes import Fix, Plan, Tree, Unfixable, edits, merge, plan_units, render
 
 ROUNDS = 4  # re-lint rounds: each drops the fixes that did not hold
-FIXABLE = {"TDL001"}  # TDL100 (an unused suppression) offers no automatic fix
 
 
 @dataclass

@@ -137,6 +137,7 @@ def _read(project, chosen, knowledge, jobs, cache, overlay, progress) -> Read:
     first = first_wave(project, chosen, knowledge)
     targets = {source.relative for source in chosen}
     found: dict[str, FileFacts] = {}
+    imports: dict[str, list[SourceFile]] = {}  # relative path -> the project files it imports
     seen = {source.relative for source in first}
     reader = _Reader(cache, overlay, out)
     arrived: deque = deque()  # (source, facts) whose imports are still to follow
@@ -150,7 +151,8 @@ def _read(project, chosen, knowledge, jobs, cache, overlay, progress) -> Read:
             if progress is not None and source.relative in targets:
                 targets_read += 1
                 progress("read", targets_read, len(targets))
-            for imported in _imported_files(project, source, facts):
+            imports[source.relative] = _imported_files(project, source, facts)
+            for imported in imports[source.relative]:
                 if imported.relative not in seen:
                     seen.add(imported.relative)
                     reader.open(imported, arrived)
@@ -170,7 +172,7 @@ def _read(project, chosen, knowledge, jobs, cache, overlay, progress) -> Read:
         following: list[SourceFile] = []
         for source in wave:
             out.facts.append(found[source.relative])
-            for imported in _imported_files(project, source, found[source.relative]):
+            for imported in imports[source.relative]:
                 if imported.relative not in placed:
                     placed.add(imported.relative)
                     following.append(imported)

@@ -11,7 +11,7 @@ import hashlib
 
 from . import heap
 from .cache import Cache, run_salt
-from .config import Config, fix_settings
+from .config import FIXABLE, Config, fix_settings
 from .engine import Result
 
 SHOWN_BY = ("full", "json", "json-lines")  # the formats that print a finding's fix
@@ -21,6 +21,8 @@ def attach(result: Result, config: Config, strategy: str | None = None, cache: C
            jobs: int = 1) -> None:
     """Give every finding its fix (unverified: `fix` re-lints before it writes), or why none;
     `jobs`: processes that may plan them."""
+    if not any(finding.rule in FIXABLE for finding in result.findings):
+        return  # nothing to plan: libcst is not imported (0.25 s of a run with no finding)
     settings = fix_settings(config, strategy)
     key = _key(result, settings) if cache is not None and result.token else None
     if key is not None:

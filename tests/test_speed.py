@@ -457,20 +457,39 @@ def test_fixes_that_meet_in_one_file_are_planned_again_in_one_process(make_proje
     assert shares == [False]
 
 
-def test_a_warm_check_does_not_import_libcst(make_project):
-    """A warm run is the common pre-commit case: its answer is in the cache, so it plans no fix
-    and does not import libcst (0.2 s)."""
-    root = make_project(project_files())
+def _check_imports_libcst(root: Path, *args: str) -> tuple[bool, str]:
+    """(whether `check -f json ARGS` imported libcst, its output), in a fresh interpreter."""
     env = dict(os.environ, NO_COLOR="1")
     package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
     script = ("import sys\nfrom teardown_lint.cli import main\n"
-              "try:\n    main(['check', '-f', 'json'])\nexcept SystemExit:\n    pass\n"
+              f"try:\n    main(['check', '-f', 'json', *{list(args)!r}])\nexcept SystemExit:\n    pass\n"
               "print('libcst' in sys.modules, file=sys.stderr)\n")
-    runs = [subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
-                           timeout=120) for _ in range(2)]
-    assert [r.stderr.split()[-1:] for r in runs] == [["True"], ["False"]], [r.stderr for r in runs]
-    assert runs[0].stdout == runs[1].stdout and '"fix": {' in runs[1].stdout
+    run = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.stderr.split()[-1:] in (["True"], ["False"]), run.stderr
+    return run.stderr.split()[-1] == "True", run.stdout
+
+
+def test_a_warm_check_does_not_import_libcst(make_project):
+    """A warm run is the common pre-commit case: its answer is in the cache, so it plans no fix
+    and does not import libcst (0.2 s)."""
+    root = make_project(project_files())
+    (cold, first), (warm, second) = _check_imports_libcst(root), _check_imports_libcst(root)
+    assert (cold, warm) == (True, False)
+    assert first == second and '"fix": {' in second
+
+
+def test_a_check_with_nothing_to_fix_does_not_import_libcst(make_project):
+    files = project_files(modules=0)
+    files["tests/test_plain.py"] = "def test_nothing():\n    assert True\n"
+    root = make_project(files)
+    imported, output = _check_imports_libcst(root, "--no-cache", "--select", "TDL")
+    assert not imported and json.loads(output)["findings"] == []
+    # an unused suppression is a finding, not one `fix` can fix
+    (root / "tests/test_plain.py").write_text("def test_nothing():\n    assert True  # noqa: TDL001\n")
+    imported, output = _check_imports_libcst(root, "--no-cache", "--select", "TDL,TDL100")
+    assert not imported and [f["rule"] for f in json.loads(output)["findings"]] == ["TDL100"]
 
 
 def test_facts_of_unchanged_files_come_from_the_cache(make_project, cli_run, extracted):
