@@ -43,6 +43,32 @@ class _Group(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+def console_main() -> None:
+    """The console script: `main`, then an immediate exit that leaves the analysis unfreed.
+
+    A run ends holding millions of objects (facts, the linked index, findings). Freeing them one
+    by one, or collecting their cycles at interpreter shutdown, only delays the exit: a fifth of
+    sqlalchemy's tests spent 0.57-0.64 s there with one job, 0.18 s with two (as mypy does, the
+    process ends with `os._exit` once its output is flushed). Worker pools are shut down and
+    files closed before a command returns. `main` itself, as click's test runner calls it, exits
+    as usual."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # a message, as sys.exit prints it
+            print(exc.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`), or a closed stream
+            pass
+    os._exit(code)
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="teardown-lint")
 def main() -> None:

@@ -3,6 +3,7 @@ suppressions. Each test builds a small project in tmp_path and runs `teardown-li
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
@@ -644,6 +645,39 @@ def test_python_dash_m(make_project):
     payload = json.loads(proc.stdout)
     check_json_shape(payload)
     assert [(f["rule"], f["path"]) for f in payload["findings"]] == [("TDL001", "tests/test_courses.py")]
+
+
+def _console(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """`console_main` (the console script and `python -m`) with ARGS, after an atexit hook."""
+    env = dict(os.environ, NO_COLOR="1")
+    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    script = ("import atexit, sys\nfrom teardown_lint.cli import console_main\n"
+              "atexit.register(lambda: print('finalized', file=sys.stderr))\n"
+              f"sys.argv = ['teardown-lint', *{list(args)!r}]\nconsole_main()\n")
+    return subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_console_script_exits_at_once_with_the_commands_code_and_output(make_project):
+    """It ends with `os._exit` (no interpreter teardown: atexit hooks do not run), after
+    flushing what the command printed."""
+    root = make_project(hazard_files())
+    found = _console(root, "check", "--output-format", "json")
+    assert found.returncode == 1 and "finalized" not in found.stderr, found.stderr
+    assert [f["rule"] for f in json.loads(found.stdout)["findings"]] == ["TDL001"]
+    clean = _console(root, "check", "--exit-zero", "-q")
+    assert clean.returncode == 0 and "TDL001" in clean.stdout
+    usage = _console(root, "check", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    assert _console(root, "--version").stdout.startswith("teardown-lint, version")
+
+
+def test_the_installed_console_script_is_console_main():
+    scripts = [e for e in importlib.metadata.entry_points(group="console_scripts") if e.name == "teardown-lint"]
+    if not scripts:
+        pytest.skip("teardown-lint is not installed (CI installs it)")
+    assert scripts[0].value == "teardown_lint.cli:console_main"
 
 
 @pytest.mark.parametrize(
