@@ -52,6 +52,7 @@ from .project import Index
 
 POOL_MIN_BYTES = 128 * 1024  # source to extract before worker processes pay off (README "Speed")
 CHUNK_BYTES = 64 * 1024  # source handed to a worker at a time
+QUEUED_CHUNKS = 4  # chunks queued per worker, so that none waits while this process extracts a big file
 CHECK_MIN_BATCHES = 16  # batches (files, or parts of big ones) before forked workers pay off (a fork costs 60-80 ms)
 CHECK_POOL_AFTER = 0.25  # seconds a smaller run is checked in this process before the rest goes to workers
 BATCH_TESTS = 32  # test functions per checking batch; a file with more is checked in parts
@@ -266,17 +267,25 @@ class _Extractor:
             if self.pool is None and self.jobs > 1 and reader.todo_bytes >= POOL_MIN_BYTES:
                 self.workers = self.jobs - 1
                 self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=gc.disable)
-            while self.pool is not None and reader.todo and len(self.running) < self.workers * 2:
+            while self.pool is not None and reader.todo and len(self.running) < self.workers * QUEUED_CHUNKS:
                 chunk = reader.chunk(from_front=True)
                 self.running[self.pool.submit(_extract_chunk, [task for _, task in chunk])] = chunk
-            if reader.todo:
-                chunk = reader.chunk(from_front=False)
+            chunk = reader.chunk(from_front=False) if reader.todo else self._take_back()
+            if chunk:
                 for (source, _), facts in zip(chunk, _extract_here([task for _, task in chunk])):
                     arrived.append((source, facts))
                 follow()
             elif self.running:
                 self._collect(arrived, block=True)
                 follow()
+
+    def _take_back(self) -> list:
+        """The newest chunk queued for the workers that none has started, or []: with nothing
+        left to take, this process extracts it rather than wait for a worker to."""
+        for future in reversed(self.running):
+            if future.cancel():
+                return self.running.pop(future)
+        return []
 
     def _collect(self, arrived: deque, block: bool) -> None:
         finished, _ = wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED)

@@ -852,6 +852,39 @@ def test_workers_started_by_spawn_give_the_same_result(monkeypatch):
     assert snapshot(engine.run(cfg, [root], jobs=2)) == snapshot(engine.run(cfg, [root], jobs=1))
 
 
+
+_EXTRACT_CHUNK = parallel._extract_chunk
+
+
+def _slow_extract_chunk(tasks):
+    """A worker that takes its time: what it has queued but not started is there to take back."""
+    time.sleep(0.2)
+    return _EXTRACT_CHUNK(tasks)
+
+
+def test_chunks_no_worker_has_started_are_taken_back_when_nothing_else_is_left(monkeypatch):
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)  # a file per chunk
+    monkeypatch.setattr(parallel, "_extract_chunk", _slow_extract_chunk)
+    taken = []
+    real = parallel._Extractor._take_back
+
+    def recording(self):
+        chunk = real(self)
+        taken.extend(source.relative for source, _ in chunk)
+        return chunk
+
+    monkeypatch.setattr(parallel._Extractor, "_take_back", recording)
+    root = (FIXTURES / "celery").resolve()
+    project = engine.discover.list_project(config_module.Config(root=root))
+    chosen = engine.discover.targets(project, [root])
+    knowledge = engine.packs.load()
+    one = parallel.read(project, chosen, knowledge, jobs=1)
+    two = parallel.read(project, chosen, knowledge, jobs=2)
+    assert two.workers == 1 and two.facts == one.facts and two.extracted == one.extracted
+    assert taken, "this process extracted chunks it had queued for the worker"
+    assert len(taken) < len(one.facts) - 1, "the worker extracted some"
+
 # ---- a class's setup, walked once ----------------------------------------------------------------
 
 CLASS_SETUP = '''
