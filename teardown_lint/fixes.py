@@ -208,6 +208,8 @@ class Tree:
         self.parents = {child: parent for parent, child in edges(self.module)}
         self.positions = Positions(self.module, self.parents)
         self._names: dict = {}  # function node -> names it uses
+        self._assigned: dict = {}  # function node -> names it assigns
+        self._module_names: frozenset[str] | None = None
         self.claimed: dict = {}  # call node -> bound name, shared by the findings that bind it
         self.fresh: dict = {}  # function node -> names this fix introduced in it
         self.named = False  # whether planning chose a name here: a plan then depends on the ones before it
@@ -300,23 +302,32 @@ class Tree:
     def code(self, node) -> str:
         return self.module.code_for_node(node)
 
-    def module_names(self) -> set[str]:
+    def module_names(self) -> frozenset[str]:
         """Names bound at module level (imports, assignments, defs)."""
-        out: set[str] = set()
-        for stmt in self.module.body:
-            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-                out.add(stmt.name.value)
-            elif isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-                        for alias in small.names:
-                            target = alias.asname.name if alias.asname else alias.name
-                            out.add(self.code(target).split(".")[0])
-                    elif isinstance(small, cst.Assign):
-                        out.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
-                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        out.add(small.target.value)
-        return out
+        if self._module_names is None:
+            out: set[str] = set()
+            for stmt in self.module.body:
+                if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                    out.add(stmt.name.value)
+                elif isinstance(stmt, cst.SimpleStatementLine):
+                    for small in stmt.body:
+                        if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                            for alias in small.names:
+                                target = alias.asname.name if alias.asname else alias.name
+                                out.add(self.code(target).split(".")[0])
+                        elif isinstance(small, cst.Assign):
+                            out.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+                        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                            out.add(small.target.value)
+            self._module_names = frozenset(out)
+        return self._module_names
+
+    def assigned_in(self, function) -> set[str]:
+        """Plain names `function` assigns to (`x = ...`, anywhere in its body)."""
+        if function not in self._assigned:
+            self._assigned[function] = {child.target.value for _, child in edges(function)
+                                        if isinstance(child, cst.AssignTarget) and isinstance(child.target, cst.Name)}
+        return self._assigned[function]
 
     def is_before(self, a, b) -> bool:
         pa, pb = self.positions[a], self.positions[b]
@@ -401,7 +412,7 @@ def _plan_child(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees,
         raise unreachable
     name = call.func.value.value
     fn = tree.function_of(call)
-    if name not in tree.module_names() or (fn is not None and (name in _assigned(fn) or name in {p.name.value for p in _params(fn)})):
+    if name not in tree.module_names() or (fn is not None and (name in tree.assigned_in(fn) or name in {p.name.value for p in _params(fn)})):
         raise unreachable
     module = trees.module_of(work.path)
     values = {"receiver": name, "timeout": _number(settings.timeout), "timeout_ms": _number(settings.timeout * 1000)}
@@ -657,7 +668,7 @@ def _reachable(expr: str, tree: Tree, fn, other_tree: Tree, other_fn, local_ok: 
     if name in params and (fn is other_fn or name in {p.name.value for p in _params(fn)}):
         return True
     if name in other_tree.module_names() and (tree is other_tree or name in tree.module_names()):
-        assigned = other_fn is not None and name in _assigned(other_fn)
+        assigned = other_fn is not None and name in other_tree.assigned_in(other_fn)
         return not assigned
     return local_ok and other_fn is fn
 
@@ -667,18 +678,6 @@ def _params(fn) -> list:
         return []
     p = fn.params
     return [*p.posonly_params, *p.params, *p.kwonly_params]
-
-
-def _assigned(fn) -> set[str]:
-    out: set[str] = set()
-
-    class Targets(cst.CSTVisitor):
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            if isinstance(node.target, cst.Name):
-                out.add(node.target.value)
-
-    fn.visit(Targets())
-    return out
 
 
 def _bind_into(values: dict, out: Plan, tree: Tree, call: cst.Call, fn, work, attribute: bool = False) -> None:

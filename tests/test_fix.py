@@ -590,3 +590,25 @@ def test_rendering_an_insertion_deep_in_a_file_changes_nothing_else():
     plan.insert("before", tree.path, anchor, "job.join(timeout=30)")
     assert fixes.render(tree, [plan]).decode() == source.replace(
         "            os.remove", "            job.join(timeout=30)\n            os.remove")
+
+
+def test_a_receiver_the_deleting_fixture_rebinds_is_waited_for_in_the_test(tmp_path, run):
+    """The dramatiq fix names the actor (`{receiver}.broker.join(...)`). In the fixture that
+    deletes, it goes before the delete; when that fixture binds the same name itself, the name
+    there is another object, so the wait goes at the end of the test, where it is the actor."""
+    waits = {}
+    for rebinds in (False, True):
+        root = tmp_path / f"rebinds_{rebinds}"
+        shutil.copytree(FIXTURES / "dramatiq/hazard_send_no_join", root, ignore=shutil.ignore_patterns("*.fixed"))
+        test = root / "tests/test_resize.py"
+        if rebinds:
+            text = test.read_text()
+            marker = '    path = Path(tempfile.mkdtemp(prefix="media-"))\n'
+            assert marker in text
+            test.write_text(text.replace(marker, marker + "    resize_image = None  # a local of the same name\n"))
+        result = run(root, "fix")
+        assert result.exit_code == 0, result.output
+        tree = ast.parse(test.read_text())
+        waits[rebinds] = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)
+                          and "resize_image.broker.join" in ast.unparse(node)]
+    assert waits == {False: ["media_dir"], True: ["test_upload_triggers_resize"]}
