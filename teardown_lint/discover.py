@@ -157,7 +157,7 @@ def _glob(path: str, pattern: str) -> bool:
 def list_project(config: Config) -> Project:
     """Every Python file under the root that is not skipped, named; nothing is opened but the
     .gitignore files. Paths stay strings until a file is described: Django's tree (3,246
-    directories, 2,823 files) took 0.28 s with `pathlib` at every step, 0.10 s now."""
+    directories, 2,823 files) took 0.28 s with `pathlib` at every step, 0.13 s now."""
     root = config.root
     project = Project(root=root)
     ignore = GitIgnore()

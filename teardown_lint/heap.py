@@ -38,7 +38,6 @@ def frozen():
         gc.unfreeze()
 
 
-
 def _deep_stack_runner():
     """`deep_stack(function, *args)` calls `function(*args)` with room for deep recursion.
 
@@ -47,8 +46,8 @@ def _deep_stack_runner():
     across those boundaries all the time: one job checking a fifth of Django's tests made 140,405
     mmap/munmap pairs and 145,606 page faults, and spent 1.5 s in the kernel. A frame declaring
     just over 1 MiB of stack (never used, so never touched) gets a 2 MiB chunk of its own, and
-    every call made under it fits in the rest: 2,704 page faults, and checking took 22% less
-    time. On other interpreters it is an ordinary call."""
+    every call made under it fits in the rest: 2,704 page faults, and 0.23 s of system time for
+    the whole run instead of 1.55 s. On other interpreters it is an ordinary call."""
 
     def deep_stack(function, *args):
         return function(*args)

@@ -249,7 +249,8 @@ class _Extractor:
     """Extracts what the reader could not find in the cache: here, and in `jobs - 1` worker
     processes once enough source waits (`POOL_MIN_BYTES`). Workers take chunks from the front of
     the queue and this process from the back, so that they share it however long each chunk
-    takes; a couple of chunks stay queued per worker so that none waits while this process works."""
+    takes; `QUEUED_CHUNKS` stay queued per worker so that none waits while this process works,
+    and at the end this process takes back what no worker has started (`_take_back`)."""
 
     def __init__(self, jobs: int, reader: _Reader) -> None:
         self.jobs = jobs
