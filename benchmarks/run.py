@@ -9,7 +9,9 @@ of every check (its largest process); and the time per line of cold single-job c
 and 100% of the corpus. It then prints a table and whether each target of the issue is met.
 
 Each check runs as `python -m teardown_lint check …` from the sdist's root, so interpreter start-up
-and imports count, as they do for a user. Times are the best of `--repeat` runs (default 1).
+and imports count, as they do for a user. Times are the best of `--repeat` runs (default 1); the
+cold runs with one job and with all jobs alternate (1, N, 1, N, ...), so that their ratio does not
+depend on which of them met the machine's fast minutes.
 
 Usage: python benchmarks/run.py [--sample FRACTION] [--suites django,celery,...] [--jobs N]
                                 [--repeat R] [--cache DIR] [--json FILE]
@@ -108,6 +110,19 @@ def check(root: Path, args: list[str], repeat: int = 1, before=None) -> Check:
     return best
 
 
+def interleaved(root: Path, variants: list[list[str]], repeat: int) -> list[Check]:
+    """The best of `repeat` runs of each variant, run in turn (a, b, a, b, ...): the machine's
+    speed drifts from minute to minute, and variants compared by a ratio then share the minutes
+    rather than one getting the fast ones."""
+    best: list[Check | None] = [None] * len(variants)
+    for _ in range(repeat):
+        for number, args in enumerate(variants):
+            result = check(root, args)
+            if best[number] is None or result.seconds < best[number].seconds:
+                best[number] = result
+    return best
+
+
 def run_tool(argv: list[str], cwd: Path) -> Check:
     started = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -202,8 +217,9 @@ def bench_suite(name: str, options) -> Suite:
         shutil.rmtree(cache_dir, ignore_errors=True)
 
     json_args = ["--output-format", "json", "--exit-zero"]
-    suite.cold1 = check(root, [*targets, *json_args, "--no-cache", "--jobs", "1"], options.repeat)
-    suite.coldn = check(root, [*targets, *json_args, "--no-cache", "--jobs", str(options.jobs)], options.repeat)
+    suite.cold1, suite.coldn = interleaved(root, [[*targets, *json_args, "--no-cache", "--jobs", "1"],
+                                                  [*targets, *json_args, "--no-cache", "--jobs", str(options.jobs)]],
+                                           options.repeat)
     suite.fill = check(root, [*targets, *json_args], options.repeat, before=drop_cache)
     suite.warm = check(root, [*targets, *json_args], options.repeat)
     runs = (suite.cold1, suite.coldn, suite.fill, suite.warm)
