@@ -17,7 +17,16 @@ from . import config as config_module
 from . import suggestions
 from .cache import Cache
 from .engine import run
-from .parallel import default_jobs
+
+
+def default_jobs() -> int:
+    """`--jobs` when not given: the CPUs this process may run on."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
 
 FORMATS = tuple(reporters.FORMATS)  # a new reporter is a new choice
 # pre-commit passes every staged file by name: as Ruff's hooks, ours need `exclude` to hold for them

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import affected, discover, packs, parallel, suppressions
+from . import affected, discover, packs, suppressions
 from .cache import Cache, digest, run_key
 from .config import RULE_CODES, Config
 from .extract import extract
@@ -115,6 +115,8 @@ def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowl
         cached = _from_cache(cache.load("runs", key[0]), key[1], project)
         if cached is not None:
             return cached
+    from . import parallel  # the walker and the worker pools: a run answered from the cache needs neither
+
     read = parallel.read(project, chosen, knowledge, jobs=jobs, cache=cache, overlay=overlay, progress=progress)
     index = Index(project, knowledge)
     for facts in read.facts:

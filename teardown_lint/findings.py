@@ -7,6 +7,43 @@ from dataclasses import dataclass, field
 from .facts import Loc
 
 
+# What the walker records and a finding carries (pickled with the analysis: a warm run loads them
+# without importing the walker).
+
+
+@dataclass(frozen=True)
+class Work:
+    """Work started during the lifecycle that may still be running."""
+
+    id: int
+    family: str
+    label: str
+    path: str
+    loc: Loc
+    text: str
+    job: str = ""  # the job's function, when known
+    job_ref: str = ""  # its function id
+    hint: str = ""  # how to wait for it (from the pack)
+    via: int = 0  # the queue/executor object it went through
+    owner: int = 0  # the object whose method started it (`self` there)
+    parent: int = 0  # for a job started by another job
+    parent_job: str = ""
+    through: tuple[str, ...] = ()  # helpers the enqueue was reached through
+    links: frozenset = frozenset()  # origins of its arguments
+    cancel_requested: bool = False
+    fix: tuple = field(default=(), compare=False)  # the enqueue rule's fix templates
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A wait or cancel the walk went through, and the work it covered there."""
+
+    path: str
+    loc: Loc
+    text: str
+    covered: frozenset
+
+
 @dataclass(frozen=True)
 class Edit:
     """Part of a fix: a replacement of whole lines, 1-based, end exclusive (Ruff's edits are ranges plus content)."""

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import sys
 import time
 from collections import deque
@@ -56,15 +55,6 @@ QUEUED_CHUNKS = 4  # chunks queued per worker, so that none waits while this pro
 CHECK_MIN_BATCHES = 16  # batches (files, or parts of big ones) before forked workers pay off (a fork costs 60-80 ms)
 CHECK_POOL_AFTER = 0.25  # seconds a smaller run is checked in this process before the rest goes to workers
 BATCH_TESTS = 32  # test functions per checking batch; a file with more is checked in parts
-
-
-def default_jobs() -> int:
-    """The CPUs this process may run on."""
-    if hasattr(os, "process_cpu_count"):  # Python 3.13+
-        return os.process_cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
 
 
 def can_fork() -> bool:

@@ -26,35 +26,13 @@ from .facts import (
     With,
     Yield,
 )
+from .findings import Seen, Work  # noqa: F401 - what the walk records; `walker.Work` stays importable
 from .graph import CallGraph
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, evolve, fid
 
 MAX_DEPTH = 12  # helpers deeper than this are treated as opaque
 WALK_BUDGET = 500  # function walks per lifecycle: bounds the cost of tests that reach framework code
-
-
-@dataclass(frozen=True)
-class Work:
-    """Work started during the lifecycle that may still be running."""
-
-    id: int
-    family: str
-    label: str
-    path: str
-    loc: Loc
-    text: str
-    job: str = ""  # the job's function, when known
-    job_ref: str = ""  # its function id
-    hint: str = ""  # how to wait for it (from the pack)
-    via: int = 0  # the queue/executor object it went through
-    owner: int = 0  # the object whose method started it (`self` there)
-    parent: int = 0  # for a job started by another job
-    parent_job: str = ""
-    through: tuple[str, ...] = ()  # helpers the enqueue was reached through
-    links: frozenset = frozenset()  # origins of its arguments
-    cancel_requested: bool = False
-    fix: tuple = field(default=(), compare=False)  # the enqueue rule's fix templates
 
 
 @dataclass(frozen=True)
@@ -66,16 +44,6 @@ class Registration:
     stmt: Loc
     closure: dict = field(default_factory=dict, compare=False)
     call: Call | None = field(default=None, compare=False)  # the registering call
-
-
-@dataclass(frozen=True)
-class Seen:
-    """A wait or cancel the walk went through, and the work it covered there."""
-
-    path: str
-    loc: Loc
-    text: str
-    covered: frozenset
 
 
 @dataclass

@@ -262,7 +262,7 @@ def test_an_internal_error_in_a_worker_is_reported_like_one_in_process(monkeypat
     root = make_project(project_files(modules=8))
     boom = root.resolve() / "tests/test_upload_03.py"
 
-    def exploding(self, lc, _real=engine.parallel.Checker.run):
+    def exploding(self, lc, _real=parallel.Checker.run):
         if lc.path.endswith("test_upload_03.py"):
             raise RuntimeError("boom")
         return _real(self, lc)
@@ -457,26 +457,29 @@ def test_fixes_that_meet_in_one_file_are_planned_again_in_one_process(make_proje
     assert shares == [False]
 
 
-def _check_imports_libcst(root: Path, *args: str) -> tuple[bool, str]:
-    """(whether `check -f json ARGS` imported libcst, its output), in a fresh interpreter."""
+HEAVY = ("libcst", "teardown_lint.parallel", "teardown_lint.walker", "multiprocessing", "concurrent.futures")
+
+
+def _check_imports(root: Path, *args: str) -> tuple[set[str], str]:
+    """(which of `HEAVY` `check -f json ARGS` imported, its output), in a fresh interpreter."""
     env = dict(os.environ, NO_COLOR="1")
     package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
-    script = ("import sys\nfrom teardown_lint.cli import main\n"
+    script = ("import json, sys\nfrom teardown_lint.cli import main\n"
               f"try:\n    main(['check', '-f', 'json', *{list(args)!r}])\nexcept SystemExit:\n    pass\n"
-              "print('libcst' in sys.modules, file=sys.stderr)\n")
+              f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]), file=sys.stderr)\n")
     run = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
                          timeout=120)
-    assert run.stderr.split()[-1:] in (["True"], ["False"]), run.stderr
-    return run.stderr.split()[-1] == "True", run.stdout
+    return set(json.loads(run.stderr.strip().splitlines()[-1])), run.stdout
 
 
-def test_a_warm_check_does_not_import_libcst(make_project):
+def test_a_warm_check_imports_neither_libcst_nor_the_walker_nor_worker_pools(make_project):
     """A warm run is the common pre-commit case: its answer is in the cache, so it plans no fix
-    and does not import libcst (0.2 s)."""
+    (libcst: 0.2 s), walks nothing and starts no process (the walker and the pools: about 35 ms
+    of imports, a sixth of a warm run)."""
     root = make_project(project_files())
-    (cold, first), (warm, second) = _check_imports_libcst(root), _check_imports_libcst(root)
-    assert (cold, warm) == (True, False)
+    (cold, first), (warm, second) = _check_imports(root), _check_imports(root)
+    assert cold == set(HEAVY) and warm == set(), (cold, warm)
     assert first == second and '"fix": {' in second
 
 
@@ -484,12 +487,12 @@ def test_a_check_with_nothing_to_fix_does_not_import_libcst(make_project):
     files = project_files(modules=0)
     files["tests/test_plain.py"] = "def test_nothing():\n    assert True\n"
     root = make_project(files)
-    imported, output = _check_imports_libcst(root, "--no-cache", "--select", "TDL")
-    assert not imported and json.loads(output)["findings"] == []
+    imported, output = _check_imports(root, "--no-cache", "--select", "TDL")
+    assert "libcst" not in imported and json.loads(output)["findings"] == []
     # an unused suppression is a finding, not one `fix` can fix
     (root / "tests/test_plain.py").write_text("def test_nothing():\n    assert True  # noqa: TDL001\n")
-    imported, output = _check_imports_libcst(root, "--no-cache", "--select", "TDL,TDL100")
-    assert not imported and [f["rule"] for f in json.loads(output)["findings"]] == ["TDL100"]
+    imported, output = _check_imports(root, "--no-cache", "--select", "TDL,TDL100")
+    assert "libcst" not in imported and [f["rule"] for f in json.loads(output)["findings"]] == ["TDL100"]
 
 
 def test_facts_of_unchanged_files_come_from_the_cache(make_project, cli_run, extracted):
@@ -928,17 +931,17 @@ def test_a_class_setup_is_walked_once_for_the_tests_that_share_it(make_project, 
     files["tests/test_catalog.py"] = CLASS_SETUP
     root = make_project(files).resolve()
     walked: list[str] = []
-    real = engine.parallel.Checker.walk_function
+    real = parallel.Checker.walk_function
 
     def counting(self, frame, *args, **kwargs):
         if frame.function is not None and frame.function.name == "setUpClass":
             walked.append(frame.function.name)
         return real(self, frame, *args, **kwargs)
 
-    monkeypatch.setattr(engine.parallel.Checker, "walk_function", counting)
+    monkeypatch.setattr(parallel.Checker, "walk_function", counting)
     results = {}
     for replays in (True, False):
-        monkeypatch.setattr(engine.parallel.Checker, "replays_setup", replays)
+        monkeypatch.setattr(parallel.Checker, "replays_setup", replays)
         walked.clear()
         results[replays] = [snapshot(engine.run(config_module.Config(root=root), [root / "tests/test_catalog.py"]))]
         assert len(walked) == (1 if replays else 3)
