@@ -26,7 +26,7 @@ from .facts import (
     With,
     Yield,
 )
-from .findings import Seen, Work  # noqa: F401 - what the walk records; `walker.Work` stays importable
+from .findings import Seen, Work  # what a walk records, kept with the findings that carry it
 from .graph import CallGraph
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, evolve, fid
