@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .facts import Call, Function, Loc
-from .findings import Finding
+from .findings import Finding, Work
 from .graph import CallGraph, ImportGraph
 from .lifecycle import FixtureDef, Lifecycle, fixture_key
 from .packs import Rule
 from .project import UNKNOWN, Index, Val, fid
-from .walker import WALK_BUDGET, Frame, State, Walker, Work, _origins, join_vals
+from .walker import WALK_BUDGET, Frame, State, Walker, _origins, join_vals
 
 CODE = "TDL001"
 NAME = "delete-before-drain"

@@ -30,6 +30,18 @@ if os.environ.get("TEARDOWN_LINT_TEST_INSTALLED"):
         raise RuntimeError(f"expected the installed teardown_lint, imported {_where}")
 
 
+def package_env() -> dict[str, str]:
+    """The environment for the package under test in a fresh interpreter (`python -m`, `-c`):
+    importable from any directory, installed or not, and without colours."""
+    import teardown_lint
+
+    env = dict(os.environ, NO_COLOR="1")
+    env.pop("FORCE_COLOR", None)  # it wins over NO_COLOR (force-color.org)
+    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    return env
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     """Write `{relative path: source}` under `root` (sources are dedented)."""
     for relative, text in files.items():

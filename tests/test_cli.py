@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import os
 import re
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import teardown_lint
-from conftest import CROSS_FILE, HAZARD_TEST, SAFE_TEST, celery_project, hazard_test, locate
+from conftest import CROSS_FILE, HAZARD_TEST, SAFE_TEST, celery_project, hazard_test, locate, package_env
 
 pytestmark = pytest.mark.usefixtures("no_color")
 
@@ -631,12 +630,7 @@ def test_contract_fix_command(make_project, run):
 
 def test_python_dash_m(make_project):
     root = make_project(hazard_files())
-    env = dict(os.environ)
-    env.pop("FORCE_COLOR", None)
-    env["NO_COLOR"] = "1"
-    # make the package under test importable from the project directory, installed or not
-    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    env = package_env()
     proc = subprocess.run(
         [sys.executable, "-m", "teardown_lint", "check", "--output-format", "json"],
         cwd=root, env=env, capture_output=True, text=True, timeout=120,
@@ -649,9 +643,7 @@ def test_python_dash_m(make_project):
 
 def _console(root: Path, *args: str) -> subprocess.CompletedProcess:
     """`console_main` (the console script and `python -m`) with ARGS, after an atexit hook."""
-    env = dict(os.environ, NO_COLOR="1")
-    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    env = package_env()
     script = ("import atexit, sys\nfrom teardown_lint.cli import console_main\n"
               "atexit.register(lambda: print('finalized', file=sys.stderr))\n"
               f"sys.argv = ['teardown-lint', *{list(args)!r}]\nconsole_main()\n")

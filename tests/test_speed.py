@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import teardown_lint
-from conftest import FIXTURES
+from conftest import FIXTURES, package_env
 from teardown_lint import cache as cache_module, heap
 from teardown_lint import config as config_module, engine, parallel
 from teardown_lint.extract import extract
@@ -462,9 +461,7 @@ HEAVY = ("libcst", "teardown_lint.parallel", "teardown_lint.walker", "multiproce
 
 def _check_imports(root: Path, *args: str) -> tuple[set[str], str]:
     """(which of `HEAVY` `check -f json ARGS` imported, its output), in a fresh interpreter."""
-    env = dict(os.environ, NO_COLOR="1")
-    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    env = package_env()
     script = ("import json, sys\nfrom teardown_lint.cli import main\n"
               f"try:\n    main(['check', '-f', 'json', *{list(args)!r}])\nexcept SystemExit:\n    pass\n"
               f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]), file=sys.stderr)\n")
@@ -605,9 +602,7 @@ def test_a_damaged_entry_is_a_miss_not_an_error(make_project, cli_run, extracted
 
 def test_two_concurrent_runs_agree_and_leave_a_sound_cache(make_project):
     root = make_project(project_files(modules=30))
-    env = dict(os.environ, NO_COLOR="1")
-    package_parent = str(Path(teardown_lint.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    env = package_env()
     command = [sys.executable, "-m", "teardown_lint", "check", "-f", "json"]
     for _ in range(2):  # a cold start, then a start where both find (and rewrite) the entries
         procs = [subprocess.Popen(command + ["-j", jobs], cwd=root, env=env, stdout=subprocess.PIPE,
