@@ -883,6 +883,31 @@ def test_chunks_no_worker_has_started_are_taken_back_when_nothing_else_is_left(m
     assert taken, "this process extracted chunks it had queued for the worker"
     assert len(taken) < len(one.facts) - 1, "the worker extracted some"
 
+def test_reading_pools_have_pipes_that_hold_a_chunk_and_its_facts(monkeypatch):
+    """A worker must not block on a full pipe while this process holds the GIL in `ast.parse`
+    (`widen_pipes`): the pipes carrying chunks and facts hold 1 MiB, not Linux's 64 KiB."""
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ") or int(Path("/proc/sys/fs/pipe-max-size").read_text()) < parallel.PIPE_BYTES:
+        pytest.skip("pipes are resized on Linux, up to pipe-max-size")
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 1)
+    sizes = []
+    real = parallel._Extractor.close
+
+    def measuring(self):
+        if self.pool is not None:
+            sizes.extend(fcntl.fcntl(queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
+                         for queue in (self.pool._call_queue, self.pool._result_queue))
+        real(self)
+
+    monkeypatch.setattr(parallel._Extractor, "close", measuring)
+    root = (FIXTURES / "celery").resolve()
+    project = engine.discover.list_project(config_module.Config(root=root))
+    chosen = engine.discover.targets(project, [root])
+    knowledge = engine.packs.load()
+    two = parallel.read(project, chosen, knowledge, jobs=2)
+    assert two.workers == 1 and two.facts == parallel.read(project, chosen, knowledge, jobs=1).facts
+    assert len(sizes) == 2 and min(sizes) >= parallel.PIPE_BYTES
+
 # ---- a class's setup, walked once ----------------------------------------------------------------
 
 CLASS_SETUP = '''
