@@ -665,6 +665,28 @@ def test_the_console_script_exits_at_once_with_the_commands_code_and_output(make
     assert _console(root, "--version").stdout.startswith("teardown-lint, version")
 
 
+def test_the_console_script_keeps_the_analysis_until_its_exit(make_project, run, monkeypatch):
+    """`console_main` ends with `os._exit`, so `check` hands its result (the linked index, every
+    fact) to `heap.keep` rather than freeing it one object at a time as it returns; under click's
+    runner, as in every other caller, nothing is kept."""
+    from teardown_lint import cli, heap
+
+    root = make_project(hazard_files())
+    monkeypatch.setattr(heap, "_KEPT", None)
+    run(root, "check", "--exit-zero")
+    assert heap._KEPT is None
+    seen = {}
+    monkeypatch.setattr(cli, "main", lambda: seen.setdefault("keeping", heap._KEPT is not None))
+    monkeypatch.setattr(cli.os, "_exit", lambda code: seen.setdefault("code", code))
+    cli.console_main()
+    assert seen == {"keeping": True, "code": 0}
+    monkeypatch.undo()
+    monkeypatch.setattr(heap, "_KEPT", [])  # as console_main leaves it
+    run(root, "check", "--exit-zero", "--no-cache")
+    kept = heap._KEPT
+    assert len(kept) == 1 and kept[0].index is not None and [f.rule for f in kept[0].findings] == ["TDL001"]
+
+
 def test_the_installed_console_script_is_console_main():
     scripts = [e for e in importlib.metadata.entry_points(group="console_scripts") if e.name == "teardown-lint"]
     if not scripts:
