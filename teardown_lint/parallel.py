@@ -21,8 +21,9 @@ jobs and their order are those of a single process. (This process checking files
 feeding the workers, made Django's check phase 15-20% slower: README "Speed".)
 
 Small runs stay in this process: starting workers costs more than extracting a little source
-(`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_BATCHES`), unless checking them turns out
-to take longer than starting workers would (`CHECK_POOL_AFTER`); README "Speed" has the figures.
+(`POOL_MIN_BYTES`) or checking a few files (`CHECK_MIN_BATCHES`), unless checking them takes, or
+the first files say it will take, longer than starting workers would (`CHECK_POOL_AFTER`); README
+"Speed" has the figures.
 """
 
 from __future__ import annotations
@@ -433,21 +434,29 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
             progress("check", out.files_checked, len(paths))
 
     batches = linked.batches
+
+    def size(batch) -> float:  # a batch's share of its file's lines: a rough measure of its cost
+        return len(index.files[batch[0]].lines) / batch[2]
+
     done = 0  # batches checked in this process, in order
     pooled = jobs > 1 and len(batches) >= 2 and can_fork()
     if pooled and len(batches) < CHECK_MIN_BATCHES:
         # A small run: neither its files nor its tests say what checking it costs (a fifth of
         # rq's tests, 7 files, took 0.9 s; 22 of dramatiq's, 0.02 s). It is checked here until
-        # that has taken longer than starting workers would (`CHECK_POOL_AFTER`), then the rest
-        # goes to workers.
-        started = time.perf_counter()
-        while done < len(batches) and (len(batches) - done < 2 or time.perf_counter() - started < CHECK_POOL_AFTER):
+        # that has taken, or the lines checked so far say the rest will take, longer than
+        # starting workers would (`CHECK_POOL_AFTER`); then the rest goes to workers.
+        started, lines_done, lines_left = time.perf_counter(), 0.0, sum(map(size, batches))
+        while done < len(batches):
+            spent = time.perf_counter() - started
+            if len(batches) - done >= 2 and (spent >= CHECK_POOL_AFTER or (
+                    lines_done and spent * lines_left / lines_done >= CHECK_POOL_AFTER)):
+                break
             merge(_check_batch(linked, batches[done]))
+            lines_done, lines_left = lines_done + size(batches[done]), lines_left - size(batches[done])
             done += 1
     if pooled and done < len(batches):
-        # the biggest batches first (a file's lines by its parts, as a rough measure of cost), merged in path order
-        order = sorted(range(done, len(batches)),
-                       key=lambda n: -len(index.files[batches[n][0]].lines) / batches[n][2])
+        # the biggest batches first, merged in path order
+        order = sorted(range(done, len(batches)), key=lambda n: -size(batches[n]))
         results: dict[int, tuple] = {}
         merged = done
         workers = min(jobs, len(batches) - done)
