@@ -131,6 +131,7 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
             raise click.UsageError("--baseline and --write-baseline cannot be used together")
         recorded = baseline_module.load(baseline_path) if baseline_path is not None else None
         cache = None if no_cache else Cache(cfg.root)
+        fixes_shown = write_baseline is None and (statistics or output_format in suggestions.SHOWN_BY)
         if apply_fix:
             from . import fixer  # libcst, for fixing only
 
@@ -140,11 +141,12 @@ def check(paths, output_format, select, ignore, extend_select, config_path, exit
         else:
             bar = terminal.Progress(sys.stderr) if terminal.progress_allowed(sys.stderr, output_format, quiet) else None
             try:
-                result = run(cfg, list(paths) or [Path.cwd()], progress=bar, jobs=jobs or default_jobs(), cache=cache)
+                result = run(cfg, list(paths) or [Path.cwd()], progress=bar, jobs=jobs or default_jobs(), cache=cache,
+                             when_idle=suggestions.prepare if fixes_shown else None)
             finally:
                 if bar is not None:
                     bar.close()
-        if write_baseline is None and (statistics or output_format in suggestions.SHOWN_BY):
+        if fixes_shown:
             suggestions.attach(result, cfg, strategy, cache, jobs or default_jobs())
         heap.keep(result)  # the index and every fact in it: freed by the exit, not one by one
         fingerprint.assign(result)  # before paths become cwd-relative: fingerprints use root-relative ones

@@ -46,11 +46,12 @@ def read_facts(source: discover.SourceFile, overlay: dict[str, bytes] | None = N
 def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = None,
         overlay: dict[str, bytes] | None = None,
         progress: Callable[[str, int, int], None] | None = None,
-        jobs: int = 1, cache: Cache | None = None) -> Result:
+        jobs: int = 1, cache: Cache | None = None, when_idle: Callable[[list], None] | None = None) -> Result:
     """`progress(phase, done, total)` is called as each target file is read ("read") and
     checked ("check"), for a progress bar. `jobs`: processes that extract facts and check files
     (`parallel`); the result is the same whatever the number. `cache`: reuse the facts of
-    unchanged files and, when nothing it depends on changed, the whole analysis (`cache`)."""
+    unchanged files and, when nothing it depends on changed, the whole analysis (`cache`).
+    `when_idle(findings so far)`: see `parallel.check`."""
     knowledge = knowledge or packs.load(config.calls)
     project = discover.list_project(config)
     chosen = discover.targets(project, paths, config if config.force_exclude else None)
@@ -61,7 +62,7 @@ def run(config: Config, paths: list[Path], knowledge: packs.Knowledge | None = N
     def find_dependents(python_files: tuple[str, ...], known: dict | None) -> list[discover.SourceFile]:
         return affected.dependents(project, chosen, python_files, overlay, cache, known=known)
 
-    analysis = _analyse(project, chosen, knowledge, overlay, progress, jobs, cache, find_dependents)
+    analysis = _analyse(project, chosen, knowledge, overlay, progress, jobs, cache, find_dependents, when_idle)
     dependents = analysis.dependents
     if dependents is None:  # the analysis came from the cache
         dependents = find_dependents(analysis.python_files, None)
@@ -109,7 +110,7 @@ class Analysis:
 
 def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowledge: packs.Knowledge,
              overlay: dict[str, bytes] | None, progress, jobs: int, cache: Cache | None,
-             find_dependents: Callable | None = None) -> Analysis:
+             find_dependents: Callable | None = None, when_idle: Callable | None = None) -> Analysis:
     key = run_key(project, chosen, knowledge) if cache is not None and overlay is None else None
     if key is not None:
         cached = _from_cache(cache.load("runs", key[0]), key[1], project)
@@ -128,7 +129,8 @@ def _analyse(project: discover.Project, chosen: list[discover.SourceFile], knowl
     meanwhile = None
     if find_dependents is not None:  # paths: the answer may come back from another process
         meanwhile = lambda: [source.relative for source in find_dependents(settings.python_files, index.files)]  # noqa: E731
-    checked = parallel.check(index, sorted(target_paths), settings, jobs=jobs, progress=progress, meanwhile=meanwhile)
+    checked = parallel.check(index, sorted(target_paths), settings, jobs=jobs, progress=progress, meanwhile=meanwhile,
+                             when_idle=when_idle)
     analysis = Analysis(checked.findings, errors + checked.errors, checked.files_checked, checked.tests,
                         checked.internal_errors, checked.checked, settings.python_files, index.files, index,
                         dependents=[project.files[path] for path in checked.meanwhile] if meanwhile else None)

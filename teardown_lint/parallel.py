@@ -397,20 +397,24 @@ def _batches(index: Index, paths: list[str]) -> list[tuple[str, int, int]]:
 
 def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int = 1,
           progress: Callable[[str, int, int], None] | None = None,
-          meanwhile: Callable[[], object] | None = None) -> Checked:
+          meanwhile: Callable[[], object] | None = None,
+          when_idle: Callable[[list], None] | None = None) -> Checked:
     """Check the target files (root-relative paths) the index holds. `meanwhile`: work that does
     not depend on the findings (the engine's search for the tests a helper reaches), run by a
     worker alongside the checks when there are workers, else after them; its result is
-    `Checked.meanwhile`."""
+    `Checked.meanwhile`. `when_idle(findings so far)`: called here once, when workers check and
+    one of them has nothing left to take, so that what comes next can get ready on the CPU it
+    leaves free (the CLI imports libcst for the fixes it will show)."""
     # The index lives to the end: out of the collector's reach, it is not traversed again by
     # every full collection linking and walking trigger, and forked workers do not write to (and
     # so copy) the memory of every object they inherit.
     with heap.frozen():
-        return _check(index, targets, settings, jobs, progress, meanwhile)
+        return _check(index, targets, settings, jobs, progress, meanwhile, when_idle)
 
 
 def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int,
-           progress: Callable[[str, int, int], None] | None, meanwhile: Callable[[], object] | None) -> Checked:
+           progress: Callable[[str, int, int], None] | None, meanwhile: Callable[[], object] | None,
+           when_idle: Callable[[list], None] | None) -> Checked:
     index.build_call_tables()
     graph = CallGraph(index)
     imports = ImportGraph(index)
@@ -467,11 +471,16 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
         with forked_pool(job, workers) as submit:
             aside = submit(None) if meanwhile is not None else None
             futures = {submit(number): number for number in order}
+            running = len(futures) + (aside is not None)
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 while merged in results:
                     merge(results.pop(merged))
                     merged += 1
+                running -= 1
+                if when_idle is not None and running - (aside is not None and aside.done()) < workers:
+                    when_idle(list(merger.findings.values()))  # a worker has nothing left to take
+                    when_idle = None
             out.meanwhile = aside.result() if aside is not None else None
         out.workers = workers
     else:

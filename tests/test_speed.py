@@ -149,6 +149,16 @@ def snapshot(result: engine.Result) -> dict:
     }
 
 
+def test_preparing_fixes_imports_libcst_only_for_a_finding_with_a_fix():
+    """What `check` runs on an idle CPU while workers check (`suggestions.prepare`)."""
+    script = ("import sys\nfrom types import SimpleNamespace as F\nfrom teardown_lint import suggestions\n"
+              "suggestions.prepare([F(rule='TDL100')])\nprint('libcst' in sys.modules)\n"
+              "suggestions.prepare([F(rule='TDL100'), F(rule='TDL001')])\nprint('libcst' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", script], env=package_env(), capture_output=True, text=True,
+                         timeout=120)
+    assert run.stdout.split() == ["False", "True"], run.stderr
+
+
 # ---- --jobs --------------------------------------------------------------------------------------
 
 
@@ -167,6 +177,49 @@ def test_every_fixture_gives_the_same_result_with_any_number_of_jobs(monkeypatch
         other = engine.run(cfg, [FIXTURES.resolve()], jobs=jobs)
         assert pools == [jobs - 1, jobs], "extraction: this process and jobs - 1 workers; checks: jobs workers"
         assert snapshot(other) == snapshot(one)
+
+
+_RELEASE = Path()  # set by the test below; forked workers inherit it
+_PARENT = os.getpid()
+_CHECK_BATCH = parallel._check_batch
+
+
+def _held_until_released(linked, batch):
+    """One file's check, in a worker, waits until `when_idle` has run in the parent (or 60 s)."""
+    if batch[0].endswith("/test_scans.py") and os.getpid() != _PARENT:
+        waited = 0.0
+        while not _RELEASE.exists() and waited < 60:
+            time.sleep(0.01)
+            waited += 0.01
+        (_RELEASE.parent / "outcome").write_text("released" if _RELEASE.exists() else "timed out")
+    return _CHECK_BATCH(linked, batch)
+
+
+def test_when_idle_runs_here_while_a_worker_still_checks(monkeypatch, pools, tmp_path):
+    """`when_idle` (the CLI imports libcst with it) runs once, in this process, as soon as a
+    worker has nothing left to take: here while the other still checks one held file. It gets
+    the findings merged so far; one job never calls it, and the result does not change."""
+    global _RELEASE
+    monkeypatch.setattr(parallel, "CHECK_MIN_BATCHES", 1)
+    root = (FIXTURES / "celery").resolve()
+    cfg = config_module.Config(root=root)
+    assert len([p for p in root.rglob("test_scans.py")]) == 1
+    calls = []
+    one = engine.run(cfg, [root], jobs=1, when_idle=calls.append)
+    assert calls == []
+    monkeypatch.setattr(sys.modules[__name__], "_RELEASE", tmp_path / "released")
+    monkeypatch.setattr(parallel, "_check_batch", _held_until_released)
+    parent = os.getpid()
+
+    def when_idle(found):
+        calls.append((os.getpid(), [(f.rule, f.path, f.loc) for f in found]))
+        _RELEASE.write_text("")
+
+    two = engine.run(cfg, [root], jobs=2, when_idle=when_idle)
+    assert (tmp_path / "outcome").read_text() == "released"
+    assert len(calls) == 1 and calls[0][0] == parent
+    assert set(calls[0][1]) <= {(f.rule, f.path, f.loc) for f in two.findings}
+    assert snapshot(two) == snapshot(one)
 
 
 def test_cli_output_is_identical_for_every_jobs_value(make_project, cli_run, pools):
