@@ -261,21 +261,27 @@ def test_a_file_with_many_tests_is_checked_in_parts_by_several_processes(make_pr
     assert snapshot(two) == snapshot(one)
 
 
-def test_a_small_run_that_turns_out_slow_hands_the_rest_to_workers(make_project, monkeypatch, pools):
-    """Under `CHECK_MIN_BATCHES`, files are checked here until that has taken `CHECK_POOL_AFTER`;
-    the rest goes to a pool, with the same result."""
-    root = make_project(project_files(modules=6)).resolve()
-    cfg = config_module.Config(root=root)
-    checked_here = []
+def _checked_here_slowly(monkeypatch) -> list[str]:
+    """The files this process checks itself (not its workers), each made to take 0.05 s more."""
+    checked_here: list[str] = []
     real = parallel._check_batch
 
     def recording(linked, batch, _pid=os.getpid()):
         if os.getpid() == _pid:
             checked_here.append(batch[0])
-            time.sleep(0.05)  # each file checked here takes at least this long
+            time.sleep(0.05)
         return real(linked, batch)
 
     monkeypatch.setattr(parallel, "_check_batch", recording)
+    return checked_here
+
+
+def test_a_small_run_that_turns_out_slow_hands_the_rest_to_workers(make_project, monkeypatch, pools):
+    """Under `CHECK_MIN_BATCHES`, files are checked here until that has taken `CHECK_POOL_AFTER`;
+    the rest goes to a pool, with the same result."""
+    root = make_project(project_files(modules=6)).resolve()
+    cfg = config_module.Config(root=root)
+    checked_here = _checked_here_slowly(monkeypatch)
     one = engine.run(cfg, [root], jobs=1)
     assert pools == [] and len(checked_here) == 12  # every Python file of the project
     for after in (3600.0, 0.12, 0.0):
@@ -297,16 +303,7 @@ def test_a_small_run_whose_first_files_say_the_rest_is_slow_hands_it_to_workers(
     one file, 485 lines, takes 0.41 s of their 0.65 s)."""
     root = make_project(project_files(modules=6)).resolve()
     cfg = config_module.Config(root=root)
-    checked_here = []
-    real = parallel._check_batch
-
-    def recording(linked, batch, _pid=os.getpid()):
-        if os.getpid() == _pid:
-            checked_here.append(batch[0])
-            time.sleep(0.05)  # app/__init__.py, one empty line, in 0.05 s: the rest would take seconds
-        return real(linked, batch)
-
-    monkeypatch.setattr(parallel, "_check_batch", recording)
+    checked_here = _checked_here_slowly(monkeypatch)  # app/__init__.py, one empty line, in 0.05 s
     monkeypatch.setattr(parallel, "CHECK_POOL_AFTER", 1.0)  # the time taken alone would allow 20 files here
     one = engine.run(cfg, [root], jobs=1)
     checked_here.clear()
@@ -928,6 +925,13 @@ def test_workers_started_by_spawn_give_the_same_result(monkeypatch):
 
 
 
+def _celery_fixtures():
+    """(project, targets, knowledge) of the celery fixtures read as one project."""
+    root = (FIXTURES / "celery").resolve()
+    project = engine.discover.list_project(config_module.Config(root=root))
+    return project, engine.discover.targets(project, [root]), engine.packs.load()
+
+
 _EXTRACT_CHUNK = parallel._extract_chunk
 
 
@@ -950,15 +954,13 @@ def test_chunks_no_worker_has_started_are_taken_back_when_nothing_else_is_left(m
         return chunk
 
     monkeypatch.setattr(parallel._Extractor, "_take_back", recording)
-    root = (FIXTURES / "celery").resolve()
-    project = engine.discover.list_project(config_module.Config(root=root))
-    chosen = engine.discover.targets(project, [root])
-    knowledge = engine.packs.load()
+    project, chosen, knowledge = _celery_fixtures()
     one = parallel.read(project, chosen, knowledge, jobs=1)
     two = parallel.read(project, chosen, knowledge, jobs=2)
     assert two.workers == 1 and two.facts == one.facts and two.extracted == one.extracted
     assert taken, "this process extracted chunks it had queued for the worker"
     assert len(taken) < len(one.facts) - 1, "the worker extracted some"
+
 
 def test_reading_pools_have_pipes_that_hold_a_chunk_and_its_facts(monkeypatch):
     """A worker must not block on a full pipe while this process holds the GIL in `ast.parse`
@@ -977,13 +979,11 @@ def test_reading_pools_have_pipes_that_hold_a_chunk_and_its_facts(monkeypatch):
         real(self)
 
     monkeypatch.setattr(parallel._Extractor, "close", measuring)
-    root = (FIXTURES / "celery").resolve()
-    project = engine.discover.list_project(config_module.Config(root=root))
-    chosen = engine.discover.targets(project, [root])
-    knowledge = engine.packs.load()
+    project, chosen, knowledge = _celery_fixtures()
     two = parallel.read(project, chosen, knowledge, jobs=2)
     assert two.workers == 1 and two.facts == parallel.read(project, chosen, knowledge, jobs=1).facts
     assert len(sizes) == 2 and min(sizes) >= parallel.PIPE_BYTES
+
 
 # ---- a class's setup, walked once ----------------------------------------------------------------
 
