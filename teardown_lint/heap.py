@@ -29,14 +29,22 @@ def collector_paused():
             gc.enable()
 
 
+_FROZEN_DEPTH = 0  # `frozen` blocks entered and not left
+
+
 @contextmanager
 def frozen():
-    """Collections inside the block traverse only the objects made inside it."""
+    """Collections inside the block traverse only the objects made inside it. Blocks nest: only
+    leaving the outermost one unfreezes (`gc.unfreeze` would thaw what the outer one froze too)."""
+    global _FROZEN_DEPTH
     gc.freeze()
+    _FROZEN_DEPTH += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _FROZEN_DEPTH -= 1
+        if not _FROZEN_DEPTH:
+            gc.unfreeze()
 
 
 def deep_stack(function, *args):

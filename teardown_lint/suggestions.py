@@ -46,9 +46,8 @@ def prepare(findings: list) -> None:
     import (0.29 s) ran while the other worker still checked `tests/test_retry.py`, for 0.26 s
     after it; a fifth of celery's, whose workers finish close together, gains less."""
     if any(finding.rule in FIXABLE for finding in findings):
-        # no `heap.frozen()` here: `parallel.check` holds the index frozen, and leaving a nested
-        # block would unfreeze it
-        from . import fixer  # noqa: F401 - imported for `attach`
+        with heap.frozen():  # within `parallel.check`'s block: what it froze stays frozen
+            from . import fixer  # noqa: F401 - imported for `attach`
 
 
 def _key(result: Result, settings) -> str:
