@@ -471,15 +471,14 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
         with forked_pool(job, workers) as submit:
             aside = submit(None) if meanwhile is not None else None
             futures = {submit(number): number for number in order}
-            running = len(futures) + (aside is not None)
-            for future in as_completed(futures):
+            for completed, future in enumerate(as_completed(futures), 1):
                 results[futures[future]] = future.result()
                 while merged in results:
                     merge(results.pop(merged))
                     merged += 1
-                running -= 1
-                if when_idle is not None and running - (aside is not None and aside.done()) < workers:
-                    when_idle(list(merger.findings.values()))  # a worker has nothing left to take
+                busy = len(futures) - completed + (aside is not None and not aside.done())
+                if when_idle is not None and busy < workers:  # a worker has nothing left to take
+                    when_idle(list(merger.findings.values()))
                     when_idle = None
             out.meanwhile = aside.result() if aside is not None else None
         out.workers = workers

@@ -21,7 +21,7 @@ def attach(result: Result, config: Config, strategy: str | None = None, cache: C
            jobs: int = 1) -> None:
     """Give every finding its fix (unverified: `fix` re-lints before it writes), or why none;
     `jobs`: processes that may plan them."""
-    if not any(finding.rule in FIXABLE for finding in result.findings):
+    if not _any_fixable(result.findings):
         return  # nothing to plan: libcst is not imported (0.25 s of a run with no finding)
     settings = fix_settings(config, strategy)
     key = _key(result, settings) if cache is not None and result.token else None
@@ -45,9 +45,13 @@ def prepare(findings: list) -> None:
     the import (0.25 s) does not wait for the checks to end. In a fifth of rq's tests, the
     import (0.29 s) ran while the other worker still checked `tests/test_retry.py`, for 0.26 s
     after it; a fifth of celery's, whose workers finish close together, gains less."""
-    if any(finding.rule in FIXABLE for finding in findings):
+    if _any_fixable(findings):
         with heap.frozen():  # within `parallel.check`'s block: what it froze stays frozen
             from . import fixer  # noqa: F401 - imported for `attach`
+
+
+def _any_fixable(findings) -> bool:
+    return any(finding.rule in FIXABLE for finding in findings)
 
 
 def _key(result: Result, settings) -> str:

@@ -199,7 +199,6 @@ def test_when_idle_runs_here_while_a_worker_still_checks(monkeypatch, pools, tmp
     """`when_idle` (the CLI imports libcst with it) runs once, in this process, as soon as a
     worker has nothing left to take: here while the other still checks one held file. It gets
     the findings merged so far; one job never calls it, and the result does not change."""
-    global _RELEASE
     monkeypatch.setattr(parallel, "CHECK_MIN_BATCHES", 1)
     root = (FIXTURES / "celery").resolve()
     cfg = config_module.Config(root=root)
