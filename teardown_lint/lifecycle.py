@@ -96,6 +96,11 @@ class PytestSettings:
         return cls(**{key: tuple(value) for key, value in found.items()})
 
 
+def node_id(facts: FileFacts, function: Function, cls: Class | None, *_) -> str:
+    """pytest's node id of a test (`tests/test_x.py::TestX::test_y`); takes what `Builder.tests` lists."""
+    return f"{facts.path}::{cls.qualname.replace('.', '::')}::{function.name}" if cls else f"{facts.path}::{function.name}"
+
+
 class Builder:
     def __init__(self, index: Index, settings: PytestSettings | None = None) -> None:
         self.index = index
@@ -225,14 +230,20 @@ class Builder:
         return bool(set(names) & self.knowledge.testcase_bases)
 
     def lifecycles(self, facts: FileFacts) -> list[Lifecycle]:
+        return [self.lifecycle(*test) for test in self.tests(facts)]
+
+    def tests(self, facts: FileFacts) -> list[tuple]:
+        """The file's tests in pytest's order, each as the arguments `lifecycle` takes: finding
+        them costs a fraction of building their lifecycles, so a part of a big file (the
+        engine's checking batches) builds only its own."""
         if facts.error is not None or not self.is_test_file(facts):
             return []
-        out = []
+        out: list[tuple] = []
         for function in facts.functions:
             if function.class_name is None and function.parent is None and self._test_name(function.name):
                 if self._is_fixture(facts, function):
                     continue
-                out.append(self.lifecycle(facts, function, None))
+                out.append((facts, function, None))
         for cls in facts.classes:
             unittest = self.is_testcase(facts, cls)
             if not unittest and not any(cls.name.startswith(p) for p in self.settings.python_classes):
@@ -249,7 +260,7 @@ class Builder:
                     entry = self.index.function(fid(base_facts.path, qualname))
                     if entry is None or self._is_fixture(*entry):
                         continue
-                    out.append(self.lifecycle(facts, entry[1], cls, unittest, entry[0]))
+                    out.append((facts, entry[1], cls, unittest, entry[0]))
         return out
 
     def _test_name(self, name: str) -> bool:
@@ -260,8 +271,8 @@ class Builder:
 
     def lifecycle(self, facts, function, cls, unittest=False, defined_in=None) -> Lifecycle:
         defined_in = defined_in or facts
-        node = f"{facts.path}::{cls.qualname.replace('.', '::')}::{function.name}" if cls else f"{facts.path}::{function.name}"
-        lc = Lifecycle(fid(defined_in.path, function.qualname), node, facts.path, defined_in, function, cls)
+        lc = Lifecycle(fid(defined_in.path, function.qualname), node_id(facts, function, cls), facts.path, defined_in,
+                       function, cls)
         lc.is_unittest = unittest
         lc.decorators = list(function.decorators)
         cid = fid(facts.path, cls.qualname) if cls else None

@@ -46,7 +46,7 @@ from .discover import Project, SourceFile
 from .extract import extract
 from .facts import FileFacts
 from .graph import CallGraph, ImportGraph, imported_modules
-from .lifecycle import Builder, PytestSettings
+from .lifecycle import Builder, PytestSettings, node_id
 from .packs import Knowledge
 from .project import Index
 
@@ -530,16 +530,16 @@ def _check_batch_here(linked: _Linked, batch: tuple[str, int, int]) -> tuple:
     # a finding shared by several files compares the waits of one with the work of another
     checker._ids = (linked.numbers[path] << 40) + (part << 32)
     try:
-        lifecycles = builder.lifecycles(facts)
+        tests = builder.tests(facts)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
         if part == 0:
             errors.append({"path": path, "message": f"internal error: {exc!r}"})
-        lifecycles = []
-    count = len(lifecycles)
-    mine = lifecycles[part * count // parts:(part + 1) * count // parts]
-    for lc in mine:
+        tests = []
+    count = len(tests)
+    mine = tests[part * count // parts:(part + 1) * count // parts]
+    for test in mine:  # only this part's lifecycles are built: the other parts are other batches
         try:
-            checker.run(lc)
+            checker.run(builder.lifecycle(*test))
         except Exception as exc:  # noqa: BLE001 - report it, check the other tests
-            errors.append({"path": path, "message": f"internal error in {lc.node_id}: {exc!r}"})
+            errors.append({"path": path, "message": f"internal error in {node_id(*test)}: {exc!r}"})
     return batch, len(mine), errors, checker.reports
