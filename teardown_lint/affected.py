@@ -28,7 +28,6 @@ from . import cache as cache_module
 from .discover import Project, SourceFile
 from .extract import extract
 from .facts import FileFacts
-from .graph import imported_modules
 
 
 def dependents(project: Project, given: list[SourceFile], python_files: tuple[str, ...],
@@ -163,7 +162,7 @@ class _Reader:
         for relative, source in sorted(self.project.files.items()):
             if relative in skip or relative in wanted or not word.search(self.data(source)):
                 continue
-            for dotted in imported_modules(self.facts(source)):
+            for dotted in self.facts(source).imported:
                 found = self.project.module_of(dotted, relative)
                 sub = self.project.resolve_module(dotted, relative)
                 if (found is not None and found[0].relative in wanted) or (sub is not None and sub.relative in wanted):

@@ -42,6 +42,7 @@ from .facts import (
     Try,
     With,
     Yield,
+    derive,
 )
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.I)
@@ -90,7 +91,7 @@ def extract(source: bytes, path: str, module: str, is_package: bool = False) -> 
         body = builder.module(tree)
     except RecursionError:
         return _broken(path, module, is_package, "cannot analyse: too deeply nested")
-    return FileFacts(
+    return derive(FileFacts(
         path=path,
         module=module,
         is_package=is_package,
@@ -103,7 +104,7 @@ def extract(source: bytes, path: str, module: str, is_package: bool = False) -> 
         plugins=tuple(builder.plugins),
         suppressions=_suppressions(lines),
         lines=lines,
-    )
+    ))
 
 
 def _broken(path: str, module: str, is_package: bool, message: str) -> FileFacts:

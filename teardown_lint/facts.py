@@ -205,9 +205,73 @@ class FileFacts:
     error: str | None = None  # set when the file could not be read or parsed
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # line -> codes ("*" = all)
     lines: tuple[str, ...] = field(default=(), repr=False)  # the source, for reports
+    # Derived from the fields above when extracted (`derive`), so that the walks they take run
+    # where extraction runs, in worker processes, not in the one that links and reads on.
+    imported: tuple[str, ...] = ()  # every module the file imports, sorted (`imported_modules`)
+    calls: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # call id -> call
 
     def function(self, qualname: str) -> Function | None:
         for fn in self.functions:
             if fn.qualname == qualname:
                 return fn
         return None
+
+
+def derive(facts: FileFacts) -> FileFacts:
+    """Fill in what `FileFacts` keeps of its own fields (`imported`, `calls`)."""
+    facts.imported = tuple(sorted(imported_modules(facts)))
+    facts.calls = {call.id: call for call in all_calls(facts)}
+    return facts
+
+
+def evals_of(nodes):
+    """Every `Eval` in a program, nested ones included."""
+    for node in nodes:
+        if isinstance(node, Eval):
+            yield node
+        elif isinstance(node, If):
+            yield node.test
+            for arm in node.arms:
+                yield from evals_of(arm)
+        elif isinstance(node, Loop):
+            yield node.head
+            yield from evals_of(node.body)
+            yield from evals_of(node.orelse)
+        elif isinstance(node, Try):
+            yield from evals_of(node.body)
+            for handler in node.handlers:
+                yield from evals_of(handler)
+            yield from evals_of(node.orelse)
+            yield from evals_of(node.final)
+        elif isinstance(node, With):
+            yield node.enter
+            yield Eval(node.exits, (), node.loc)
+            yield from evals_of(node.body)
+        elif isinstance(node, (Yield, Return, Jump)):
+            yield node.value
+
+
+def all_calls(facts: FileFacts):
+    """Every call recorded in a file's statements, decorators included."""
+    for ev in evals_of(facts.body):
+        yield from ev.calls
+    for function in facts.functions:
+        yield from function.decorators
+        for ev in evals_of(function.body):
+            yield from ev.calls
+    for cls in facts.classes:
+        yield from cls.decorators
+        for ev in evals_of(cls.body):
+            yield from ev.calls
+
+
+def imported_modules(facts: FileFacts) -> set[str]:
+    """Modules the file imports: at module level, by star, as pytest plugins, inside functions."""
+    names = {qualified for _, qualified in facts.imports} | set(facts.star_imports) | set(facts.plugins)
+    for function in facts.functions:
+        for ev in evals_of(function.body):
+            for bind in ev.binds:
+                for ref in bind.values:
+                    if ref.root == "@mod":
+                        names.add(ref.attrs[0])
+    return names

@@ -18,8 +18,8 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from .facts import Function
-from .project import Index, evals_of, fid
+from .facts import Function, evals_of
+from .project import Index, fid
 
 
 def last_segments(index: Index) -> tuple[set[str], list[str]]:
@@ -173,7 +173,7 @@ class ImportGraph:
         if found is None:
             facts = self.index.files.get(path)
             targets: dict[str, None] = {}
-            for dotted in sorted(imported_modules(facts)) if facts is not None else ():
+            for dotted in facts.imported if facts is not None else ():
                 parts = dotted.split(".")
                 for cut in range(len(parts), 0, -1):
                     target = self.index.modules.get(".".join(parts[:cut]), path)
@@ -200,17 +200,6 @@ class ImportGraph:
             config_files = [p for p, directory in self._config_dirs.items() if _is_below(path, directory)]
             self._scopes[path] = frozenset(seen | set(config_files))
         return self._scopes[path]
-
-
-def imported_modules(facts) -> set[str]:
-    names = {qualified for _, qualified in facts.imports} | set(facts.star_imports) | set(facts.plugins)
-    for function in facts.functions:
-        for ev in evals_of(function.body):
-            for bind in ev.binds:
-                for ref in bind.values:
-                    if ref.root == "@mod":
-                        names.add(ref.attrs[0])
-    return names
 
 
 def _project_dir(index: Index, path: str) -> str:

@@ -45,7 +45,7 @@ from .check import Checker
 from .discover import Project, SourceFile
 from .extract import extract
 from .facts import FileFacts
-from .graph import CallGraph, ImportGraph, imported_modules
+from .graph import CallGraph, ImportGraph
 from .lifecycle import Builder, PytestSettings, node_id
 from .packs import Knowledge
 from .project import Index
@@ -177,7 +177,7 @@ def _read(project, chosen, knowledge, jobs, cache, overlay, progress) -> Read:
 
 def _imported_files(project: Project, source: SourceFile, facts: FileFacts) -> list[SourceFile]:
     out = []
-    for dotted in sorted(imported_modules(facts)):
+    for dotted in facts.imported:
         found = project.module_of(dotted, source.relative)
         if found is not None:
             out.append(found[0])
@@ -415,7 +415,6 @@ def check(index: Index, targets: list[str], settings: PytestSettings, jobs: int 
 def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int,
            progress: Callable[[str, int, int], None] | None, meanwhile: Callable[[], object] | None,
            when_idle: Callable[[list], None] | None) -> Checked:
-    index.build_call_tables()
     graph = CallGraph(index)
     imports = ImportGraph(index)
     paths = sorted(path for path in set(targets) if path in index.files)

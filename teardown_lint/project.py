@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .discover import Modules, Project
-from .facts import Call, Class, Eval, FileFacts, Function, If, Jump, Loop, Ref, Return, Try, With, Yield
+from .facts import Call, Class, Eval, FileFacts, Function, Ref, evals_of
 from .packs import Knowledge
 
 UNKNOWN_NAMES = ("?",)
@@ -68,7 +68,6 @@ class Index:
     modules: Modules = field(default_factory=Modules)  # every module alias -> facts
     functions: dict[str, tuple[FileFacts, Function]] = field(default_factory=dict)
     classes: dict[str, tuple[FileFacts, Class]] = field(default_factory=dict)
-    calls: dict[str, dict[int, Call]] = field(default_factory=dict)  # module -> call id -> call
     _globals: dict[tuple[str, str], Val] = field(default_factory=dict)
     _resolving: set = field(default_factory=set)
     _by_name: dict | None = None
@@ -145,7 +144,7 @@ class Index:
     def eval_static(self, facts: FileFacts, ref: Ref, stmt: Eval | None) -> Val:
         """A reference at module level (no walk): names, module globals and call results."""
         if ref.call >= 0:
-            call = self.calls.get(facts.path, {}).get(ref.call)
+            call = facts.calls.get(ref.call)
             val = self.call_result_static(facts, call) if call is not None else UNKNOWN
         elif ref.root in ("@mod", "@fn") and ref.attrs:
             if ref.root == "@mod":
@@ -303,58 +302,7 @@ class Index:
                 table.popitem()
         self._resolving.clear()
 
-    def build_call_tables(self) -> None:
-        for facts in self.files.values():
-            table: dict[int, Call] = {}
-            for node_calls in _all_calls(facts):
-                table[node_calls.id] = node_calls
-            self.calls[facts.path] = table
-
 
 def _module_bindings(facts: FileFacts, name: str):
     """Module-level assignments to `name`, those under `if`/`try` included, in source order."""
-    return [(bind, ev) for ev in _walk_nodes(facts.body) for bind in ev.binds if bind.target == name]
-
-
-def _walk_nodes(nodes):
-    for node in nodes:
-        if isinstance(node, Eval):
-            yield node
-        elif isinstance(node, If):
-            yield node.test
-            for arm in node.arms:
-                yield from _walk_nodes(arm)
-        elif isinstance(node, Loop):
-            yield node.head
-            yield from _walk_nodes(node.body)
-            yield from _walk_nodes(node.orelse)
-        elif isinstance(node, Try):
-            yield from _walk_nodes(node.body)
-            for handler in node.handlers:
-                yield from _walk_nodes(handler)
-            yield from _walk_nodes(node.orelse)
-            yield from _walk_nodes(node.final)
-        elif isinstance(node, With):
-            yield node.enter
-            yield Eval(node.exits, (), node.loc)
-            yield from _walk_nodes(node.body)
-        elif isinstance(node, (Yield, Return, Jump)):
-            yield node.value
-
-
-def evals_of(nodes):
-    """Every `Eval` in a program, nested ones included."""
-    return _walk_nodes(nodes)
-
-
-def _all_calls(facts: FileFacts):
-    for ev in _walk_nodes(facts.body):
-        yield from ev.calls
-    for function in facts.functions:
-        yield from function.decorators
-        for ev in _walk_nodes(function.body):
-            yield from ev.calls
-    for cls in facts.classes:
-        yield from cls.decorators
-        for ev in _walk_nodes(cls.body):
-            yield from ev.calls
+    return [(bind, ev) for ev in evals_of(facts.body) for bind in ev.binds if bind.target == name]

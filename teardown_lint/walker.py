@@ -642,7 +642,7 @@ class Walker:
                 val = self.eval_ref(call.args[index].ref, state, frame)
                 if call.args[index].ref.call >= 0:
                     # create_task(coro()): the job is the coroutine function that was called
-                    inner = self.index.calls.get(frame.facts.path, {}).get(call.args[index].ref.call)
+                    inner = frame.facts.calls.get(call.args[index].ref.call)
                     if inner is not None:
                         val = self.eval_ref(inner.func, state, frame)
                 return val

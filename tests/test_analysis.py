@@ -118,7 +118,6 @@ def _index(root: Path) -> Index:
     index = Index(project, packs.load())
     for source in project.files.values():
         index.add(read_facts(source))
-    index.build_call_tables()
     return index
 
 

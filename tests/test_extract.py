@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, write_tree
-from teardown_lint import discover
+from teardown_lint import cache as cache_module, discover
+from teardown_lint import facts as facts_module
 from teardown_lint.extract import extract
 from teardown_lint.facts import Call, Eval, FileFacts, Ref
 
@@ -22,9 +23,7 @@ def facts_of(source: str, path: str = "pkg/mod.py", module: str = "pkg.mod", is_
 
 
 def all_calls(facts: FileFacts) -> list[Call]:
-    from teardown_lint.project import _all_calls
-
-    return list(_all_calls(facts))
+    return list(facts_module.all_calls(facts))
 
 
 # ---- facts are plain data -----------------------------------------------------------------------------
@@ -321,3 +320,28 @@ def test_relative_imports_with_discovered_module_names(tmp_path):
         assert ("x", "pkg.helpers.x") in facts.imports, (relative, source.module, facts.imports)
     source = discover.describe(root, root / "pkg/mod.py")
     assert source.module == "pkg.mod"
+
+
+def test_facts_carry_what_they_import_and_their_calls_by_id():
+    """Derived when extracted, in whichever process extracts: the modules a file imports (also
+    inside functions and as pytest plugins), and its calls by id, as walking the facts finds them."""
+    facts = facts_of(
+        """
+        import os.path
+        from app import tasks
+        from lib.helpers import *
+        pytest_plugins = ["plugins.db"]
+
+        def test_it():
+            from app.models import Course
+            tasks.process.delay(Course.objects.create().id)
+        """
+    )
+    assert facts.imported == ("app.models.Course", "app.tasks", "lib.helpers", "os", "plugins.db")
+    walked = all_calls(facts)
+    assert facts.calls == {call.id: call for call in walked} and len(walked) == 2
+    assert all(facts.calls[call.id] is call for call in walked)
+    assert facts.imported == tuple(sorted(facts_module.imported_modules(facts)))
+    again = cache_module.loads(cache_module.dumps(facts))
+    assert again == facts and again.imported == facts.imported
+    assert {i: c for i, c in again.calls.items()} == facts.calls

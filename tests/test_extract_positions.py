@@ -22,7 +22,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from conftest import FIXTURES
 from teardown_lint.extract import extract
 from teardown_lint.facts import Call, FileFacts
-from teardown_lint.project import _all_calls
+from teardown_lint.facts import all_calls
 
 TEXT_MAX = 120
 
@@ -35,7 +35,7 @@ def facts_of(source: str | bytes) -> FileFacts:
 
 
 def calls_named(facts: FileFacts, name: str) -> list[Call]:
-    return [c for c in _all_calls(facts) if c.func.dotted().endswith(name) and not c.synthetic]
+    return [c for c in all_calls(facts) if c.func.dotted().endswith(name) and not c.synthetic]
 
 
 # ---- libcst as the oracle ---------------------------------------------------------------------
@@ -85,7 +85,7 @@ def assert_positions_match_libcst(source: bytes, facts: FileFacts, where: str = 
     spans = libcst_spans(source)
     lines = facts.lines
     checked = 0
-    for call in _all_calls(facts):
+    for call in all_calls(facts):
         loc = (call.loc.line, call.loc.col, call.loc.end_line, call.loc.end_col)
         if call.synthetic in ("exit", "aexit"):
             continue  # placed on the `with` statement
@@ -197,7 +197,7 @@ def test_generated_positions_are_libcsts(pieces, nested, newline, prefix):
 )
 def test_columns_count_characters_not_bytes(source, expected):
     facts = facts_of(source.encode("utf-8"))
-    [call] = [c for c in _all_calls(facts) if not c.synthetic]
+    [call] = [c for c in all_calls(facts) if not c.synthetic]
     assert (call.loc.line, call.loc.col, call.loc.end_line, call.loc.end_col) == expected
     assert call.text.startswith(call.func.dotted())
 
@@ -265,7 +265,7 @@ def test_statements_on_one_line_each_have_their_own_range():
 
 def test_keyword_arguments_before_star_args_keep_source_order():
     facts = facts_of("f(a=g(), *h(), **i())\n")
-    ids = {c.func.root: c.id for c in _all_calls(facts)}
+    ids = {c.func.root: c.id for c in all_calls(facts)}
     assert ids["g"] < ids["h"] < ids["i"] < ids["f"]
     [f] = calls_named(facts, "f")
     assert [a.source for a in f.args] == ["h()", "i()"] and [a.starred for a in f.args] == [True, False]

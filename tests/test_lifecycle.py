@@ -44,7 +44,6 @@ def lifecycles(root: Path) -> Analysis:
     index = Index(project, KNOWLEDGE)
     for source in project.files.values():
         index.add(engine.read_facts(source))
-    index.build_call_tables()
     builder = Builder(index)
     out = Analysis()
     out.index = index
