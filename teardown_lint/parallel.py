@@ -54,8 +54,13 @@ POOL_MIN_BYTES = 128 * 1024  # source to extract before worker processes pay off
 CHUNK_BYTES = 64 * 1024  # source handed to a worker at a time
 QUEUED_CHUNKS = 4  # chunks queued per worker, so that none waits while this process extracts a big file
 PIPE_BYTES = 1 << 20  # what Linux lets any process give a pipe (/proc/sys/fs/pipe-max-size)
-CHECK_MIN_BATCHES = 16  # batches (files, or parts of big ones) before forked workers pay off (a fork costs 60-80 ms)
-CHECK_POOL_AFTER = 0.25  # seconds a smaller run is checked in this process before the rest goes to workers
+CHECK_MIN_BATCHES = 16  # batches (files, or parts of big ones) before forked workers surely pay off
+# Seconds a smaller run is checked in this process (or the lines checked so far say the rest will
+# take) before the rest goes to workers. A worker forked from a linked index starts checking 20 to
+# 30 ms after the fork. At 0.25 s, a fifth of rq's tests, whose first files check fast and whose
+# `tests/test_retry.py` takes 0.4 s, never forked: 1.58-1.75 s with two jobs; at 0.05 s it forks
+# after its first file, and libcst is imported while a worker still checks: 1.26-1.31 s.
+CHECK_POOL_AFTER = 0.05
 BATCH_TESTS = 32  # test functions per checking batch; a file with more is checked in parts
 
 
@@ -445,7 +450,7 @@ def _check(index: Index, targets: list[str], settings: PytestSettings, jobs: int
     pooled = jobs > 1 and len(batches) >= 2 and can_fork()
     if pooled and len(batches) < CHECK_MIN_BATCHES:
         # A small run: neither its files nor its tests say what checking it costs (a fifth of
-        # rq's tests, 7 files, took 0.9 s; 22 of dramatiq's, 0.02 s). It is checked here until
+        # rq's tests, 7 files, took 0.6 s; 4 of dramatiq's, 0.013 s). It is checked here until
         # that has taken, or the lines checked so far say the rest will take, longer than
         # starting workers would (`CHECK_POOL_AFTER`); then the rest goes to workers.
         started, lines_done, lines_left = time.perf_counter(), 0.0, sum(map(size, batches))
