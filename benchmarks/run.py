@@ -82,6 +82,7 @@ class Suite:
     fixit: Check | None = None
     by_fraction: dict = field(default_factory=dict)  # fraction -> (seconds, lines)
     same_findings: bool = True
+    parallelism: list = field(default_factory=list)  # machine_parallelism(jobs) after each round of cold runs
 
 
 def check(root: Path, args: list[str], repeat: int = 1, before=None) -> Check:
@@ -110,17 +111,45 @@ def check(root: Path, args: list[str], repeat: int = 1, before=None) -> Check:
     return best
 
 
-def interleaved(root: Path, variants: list[list[str]], repeat: int) -> list[Check]:
+def interleaved(root: Path, variants: list[list[str]], repeat: int, between=None) -> list[Check]:
     """The best of `repeat` runs of each variant, run in turn (a, b, a, b, ...): the machine's
     speed drifts from minute to minute, and variants compared by a ratio then share the minutes
-    rather than one getting the fast ones."""
+    rather than one getting the fast ones. `between()` runs after each round."""
     best: list[Check | None] = [None] * len(variants)
     for _ in range(repeat):
         for number, args in enumerate(variants):
             result = check(root, args)
             if best[number] is None or result.seconds < best[number].seconds:
                 best[number] = result
+        if between is not None:
+            between()
     return best
+
+
+SPIN = """import time
+started = time.perf_counter()
+table = {}
+for i in range(%d):
+    table[i %% 997] = table.get(i %% 997, 0) + i
+print(time.perf_counter() - started)
+"""
+
+
+def machine_parallelism(processes: int, loops: int = 1_500_000) -> tuple[float, float]:
+    """The wall time of one CPU-bound Python process alone, and of `processes` of them at once:
+    `processes * alone / together` is what this machine's CPUs give `--jobs` (`processes` on an
+    idle machine with that many real cores, less when they are shared: a VM's virtual CPUs, other
+    tenants, hyper-threads). It moves from minute to minute, so it is measured beside the cold
+    runs, and, as they are, reported from the best times."""
+    def wall(count: int) -> float:
+        started = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN % loops], stdout=subprocess.DEVNULL)
+                 for _ in range(count)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - started
+
+    return wall(1), wall(processes)
 
 
 def run_tool(argv: list[str], cwd: Path) -> Check:
@@ -219,7 +248,8 @@ def bench_suite(name: str, options) -> Suite:
     json_args = ["--output-format", "json", "--exit-zero"]
     suite.cold1, suite.coldn = interleaved(root, [[*targets, *json_args, "--no-cache", "--jobs", "1"],
                                                   [*targets, *json_args, "--no-cache", "--jobs", str(options.jobs)]],
-                                           options.repeat)
+                                           options.repeat,
+                                           lambda: suite.parallelism.append(machine_parallelism(options.jobs)))
     suite.fill = check(root, [*targets, *json_args], options.repeat, before=drop_cache)
     suite.warm = check(root, [*targets, *json_args], options.repeat)
     runs = (suite.cold1, suite.coldn, suite.fill, suite.warm)
@@ -317,9 +347,19 @@ def report(suites: list[Suite], options) -> dict:
     print(f"  {'PASS' if same else 'FAIL'}  findings identical: cold j1, cold j{options.jobs}, filling the cache, warm")
     if options.jobs < 2:
         print("  (one CPU: the --jobs target cannot be measured here)")
+    walls = [pair for s in suites for pair in s.parallelism]
+    capacity = None
+    if walls and options.jobs > 1:
+        capacity = options.jobs * min(a for a, _ in walls) / min(b for _, b in walls)
+        each = sorted(options.jobs * a / b for a, b in walls)
+        print(f"  this machine, beside the cold runs: {options.jobs} CPU-bound Python processes at once ran "
+              f"{capacity:.2f}x as fast as one at a time (best times; round by round {each[0]:.2f} to "
+              f"{each[-1]:.2f}, median {each[len(each) // 2]:.2f}): the ceiling of the --jobs speed-up, "
+              f"of which the checks reached {cold1 / coldn / capacity:.0%}")
     return {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "sample": options.sample, "jobs": options.jobs,
             "suites": [{k: v for k, v in asdict(s).items()} for s in suites],
-            "outcomes": {k: {"value": v, "pass": ok} for k, (v, ok) in outcomes.items()}, "same_findings": same}
+            "outcomes": {k: {"value": v, "pass": ok} for k, (v, ok) in outcomes.items()}, "same_findings": same,
+            "machine_parallelism": capacity}
 
 
 def main() -> int:
