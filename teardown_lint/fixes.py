@@ -412,7 +412,7 @@ def _plan_child(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees,
         raise unreachable
     name = call.func.value.value
     fn = tree.function_of(call)
-    if name not in tree.module_names() or (fn is not None and (name in tree.assigned_in(fn) or name in {p.name.value for p in _params(fn)})):
+    if name not in tree.module_names() or (fn is not None and (name in tree.assigned_in(fn) or name in _param_names(fn))):
         raise unreachable
     module = trees.module_of(work.path)
     values = {"receiver": name, "timeout": _number(settings.timeout), "timeout_ms": _number(settings.timeout * 1000)}
@@ -660,12 +660,12 @@ def _reachable(expr: str, tree: Tree, fn, other_tree: Tree, other_fn, local_ok: 
     if not root:
         return False
     name = root.group(0)
-    params = {p.name.value for p in _params(other_fn)} if other_fn is not None else set()
+    params = _param_names(other_fn)
     if name == "self":
         return other_fn is fn or (fn is not None and other_tree is tree and tree.class_of(fn) is not None
                                   and tree.class_of(fn) is other_tree.class_of(other_fn)
                                   and fn.name.value in SETUP_METHODS)
-    if name in params and (fn is other_fn or name in {p.name.value for p in _params(fn)}):
+    if name in params and (fn is other_fn or name in _param_names(fn)):
         return True
     if name in other_tree.module_names() and (tree is other_tree or name in tree.module_names()):
         assigned = other_fn is not None and name in other_tree.assigned_in(other_fn)
@@ -673,11 +673,12 @@ def _reachable(expr: str, tree: Tree, fn, other_tree: Tree, other_fn, local_ok: 
     return local_ok and other_fn is fn
 
 
-def _params(fn) -> list:
+def _param_names(fn) -> set[str]:
+    """The names of a function's parameters (not *args or **kwargs); none for no function."""
     if fn is None:
-        return []
+        return set()
     p = fn.params
-    return [*p.posonly_params, *p.params, *p.kwonly_params]
+    return {param.name.value for param in (*p.posonly_params, *p.params, *p.kwonly_params)}
 
 
 def _bind_into(values: dict, out: Plan, tree: Tree, call: cst.Call, fn, work, attribute: bool = False) -> None:
