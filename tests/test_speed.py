@@ -239,16 +239,21 @@ def test_cli_output_is_identical_for_every_jobs_value(make_project, cli_run, poo
     assert pools == [1, 2, 2, 3, 4, 4], "extraction, checks, and fix planning (over 64 jobs in 41 files)"
 
 
-def test_a_file_with_many_tests_is_checked_in_parts_by_several_processes(make_project, monkeypatch, pools):
-    """One big test file is cut into parts of `BATCH_TESTS` tests, enough for the pool: the
-    findings, test counts and progress are those of one process checking it whole."""
-    monkeypatch.setattr(parallel, "BATCH_TESTS", 2)
+def _big_test_file(make_project, more: int) -> Path:
+    """A project whose one test module, `tests/test_big.py`, has 3 + `more` tests."""
     files = project_files(modules=1)
     module = files.pop("tests/test_upload_00.py")
     files["tests/test_big.py"] = module + "".join(
         f"\n\ndef test_more_{n}(own_course):\n    process_document.delay(own_course.id, 'more-{n}.pdf')\n"
-        for n in range(40))
-    root = make_project(files).resolve()
+        for n in range(more))
+    return make_project(files).resolve()
+
+
+def test_a_file_with_many_tests_is_checked_in_parts_by_several_processes(make_project, monkeypatch, pools):
+    """One big test file is cut into parts of `BATCH_TESTS` tests, enough for the pool: the
+    findings, test counts and progress are those of one process checking it whole."""
+    monkeypatch.setattr(parallel, "BATCH_TESTS", 2)
+    root = _big_test_file(make_project, 40)
     cfg = config_module.Config(root=root)
     target = [root / "tests/test_big.py"]
     seen = []
@@ -265,12 +270,7 @@ def test_each_part_of_a_file_builds_only_its_own_lifecycles(make_project, monkey
     setup and teardown found) is built once, by the part that checks it: building all of them
     in every part made a fifth of sqlalchemy's check phase 20% slower."""
     monkeypatch.setattr(parallel, "BATCH_TESTS", 4)
-    files = project_files(modules=1)
-    module = files.pop("tests/test_upload_00.py")
-    files["tests/test_big.py"] = module + "".join(
-        f"\n\ndef test_more_{n}(own_course):\n    process_document.delay(own_course.id, 'more-{n}.pdf')\n"
-        for n in range(20))
-    root = make_project(files).resolve()
+    root = _big_test_file(make_project, 20)
     built = []
     real = parallel.Builder.lifecycle
 
