@@ -227,6 +227,44 @@ class _Builder:
         self.next_call = 0
         self.module_ctx = _Ctx("")
         self.plugins: list[str] = []
+        # Equal small facts recur through a file (`self`, `self.client`, the argument `job`). Built
+        # once and shared, each is pickled once and referred back to after: on a fifth of
+        # sqlalchemy's tests, 10% smaller facts and a quarter fewer instructions to encode and
+        # decode them (callgrind), which two-job runs pay on every fact a worker sends. Facts are
+        # never changed once built, so sharing them is safe.
+        self.shared_refs: dict[tuple, Ref] = {}
+        self.shared_params: dict[tuple, Param] = {}
+        self.shared_args: dict[tuple, Arg] = {}
+
+    def ref(self, root: str, attrs: tuple[str, ...] = ()) -> Ref:
+        """`root.attrs...`, a name (not a call's result): one object per value in the file."""
+        key = (root, attrs)
+        found = self.shared_refs.get(key)
+        if found is None:
+            found = self.shared_refs[key] = Ref(root, attrs)
+        return found
+
+    def param(self, name: str, kind: str, annotation: Ref | None) -> Param:
+        if annotation is not None:
+            return Param(name, annotation, kind)
+        key = (name, kind)
+        found = self.shared_params.get(key)
+        if found is None:
+            found = self.shared_params[key] = Param(name, None, kind)
+        return found
+
+    def new_arg(self, ref: Ref | None, const: tuple | None, text: str | None, names: tuple[str, ...],
+                elems: tuple[Ref, ...], starred: bool, source: str) -> Arg:
+        """An argument; one object per value when it holds no call result and no display."""
+        if elems or (ref is not None and ref.call >= 0):
+            return Arg(ref, const, text, names, elems, starred, source)
+        # the ref by identity: a shared one stands for its value, and any other is kept alive by
+        # the argument stored here, so its id is not reused while this file is built
+        key = (id(ref), const, text, names, starred, source)
+        found = self.shared_args.get(key)
+        if found is None:
+            found = self.shared_args[key] = Arg(ref, const, text, names, elems, starred, source)
+        return found
 
     # ---- locations and text -------------------------------------------------------------------
 
@@ -447,13 +485,13 @@ class _Builder:
     def params(self, params: ast.arguments) -> tuple[Param, ...]:
         out = []
         for p in (*params.posonlyargs, *params.args):
-            out.append(Param(p.arg, _annotation(p)))
+            out.append(self.param(p.arg, "positional", _annotation(p)))
         if params.vararg is not None:
-            out.append(Param(params.vararg.arg, None, "vararg"))
+            out.append(self.param(params.vararg.arg, "vararg", None))
         for p in params.kwonlyargs:
-            out.append(Param(p.arg, _annotation(p), "kwonly"))
+            out.append(self.param(p.arg, "kwonly", _annotation(p)))
         if params.kwarg is not None:
-            out.append(Param(params.kwarg.arg, None, "kwarg"))
+            out.append(self.param(params.kwarg.arg, "kwarg", None))
         return tuple(out)
 
     def decorator(self, expr: ast.expr, ctx: _Ctx) -> Call:
@@ -696,14 +734,15 @@ class _Builder:
                 ctx.names.add(expr.id)
             if expr.id in ctx.subst:
                 return ctx.subst[expr.id]
-            return (Ref(expr.id),)
+            return (self.ref(expr.id),)
         if kind is ast.Constant:
             return ()  # constants alias nothing
         if kind is ast.Attribute:
             base = self.value(expr.value, ctx, calls)
             if len(base) == 1:
                 b = base[0]
-                return (Ref(b.root, b.attrs + (expr.attr,), b.call),)
+                attrs = b.attrs + (expr.attr,)
+                return (self.ref(b.root, attrs) if b.call < 0 else Ref(b.root, attrs, b.call),)
             return tuple(Ref(b.root, b.attrs + (expr.attr,), b.call) for b in base) or (Ref("", (expr.attr,)),)
         if kind is ast.Call:
             return self.call(expr, ctx, calls, awaited)
@@ -839,15 +878,8 @@ class _Builder:
             if inner is not None and inner.args and inner.args[0].text is not None:
                 text = inner.args[0].text
         elems = refs if isinstance(expr, _SEQUENCES) else ()
-        return Arg(
-            ref=refs[0] if len(refs) == 1 else None,
-            const=const,
-            text=text,
-            names=tuple(sorted(names)),
-            elems=elems,
-            starred=starred,
-            source=self.text(self.expr_loc(expr)),
-        )
+        return self.new_arg(refs[0] if len(refs) == 1 else None, const, text, tuple(sorted(names)), elems, starred,
+                            self.text(self.expr_loc(expr)))
 
     # ---- small predicates on literals ---------------------------------------------------------
 

@@ -322,6 +322,36 @@ def test_relative_imports_with_discovered_module_names(tmp_path):
     assert source.module == "pkg.mod"
 
 
+def test_equal_names_parameters_and_arguments_are_one_object_per_file():
+    """A file says `self`, `self.client` and `job` many times: each value is built once and shared,
+    so it is pickled once (a cache entry, or what a worker sends back, is smaller and quicker to
+    encode and decode). Calls, and other files' facts, are never shared."""
+    source = """
+        class TestJobs:
+            def test_one(self, job):
+                self.client.post(job, 1)
+                self.client.post(job, 1)
+
+            def test_two(self, job):
+                self.client.get(job)
+        """
+    facts = facts_of(source)
+    one, two = (fn for fn in facts.functions if fn.name.startswith("test"))
+    assert one.params[0] is two.params[0] and one.params[1] is two.params[1]  # `self`, `job`
+    posts = [call for call in all_calls(facts) if call.func.attrs == ("client", "post")]
+    get = next(call for call in all_calls(facts) if call.func.attrs == ("client", "get"))
+    assert posts[0].func is posts[1].func  # `self.client.post`
+    assert posts[0].args[0] is posts[1].args[0] is get.args[0]  # `job`
+    assert posts[0].args[1] is posts[1].args[1]  # the literal `1`
+    assert posts[0] is not posts[1] and posts[0].id != posts[1].id  # calls stay apart
+    other = facts_of(source, path="pkg/other.py", module="pkg.other")
+    assert other.functions[0].params[0] == one.params[0] and other.functions[0].params[0] is not one.params[0]
+    blob = cache_module.dumps(facts)
+    again = cache_module.loads(blob)
+    assert again == facts
+    assert again.functions[0].params[0] is again.functions[1].params[0]  # sharing survives the cache
+
+
 def test_facts_carry_what_they_import_and_their_calls_by_id():
     """Derived when extracted, in whichever process extracts: the modules a file imports (also
     inside functions and as pytest plugins), and its calls by id, as walking the facts finds them."""
