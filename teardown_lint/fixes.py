@@ -468,8 +468,7 @@ def _plan_work(out: Plan, finding, delete_tree: Tree, delete_stmt, work, trees, 
         raise Unfixable(f"work started by a configured helper: name your drain helper as [tool.teardown-lint.fix] {strategy}")
     if not template:
         raise Unfixable(f"no {strategy} template for the {work.label} (add one to its pack's [fix])")
-    if work.through and not _test_code(work.path):
-        # decided before parsing: application modules can be large, and no fix goes there
+    if started_outside_tests(work):
         raise Unfixable(f"the {work.label} is started inside `{work.through[-1]}` ({work.path}), outside the tests")
     tree = trees(work.path)
     call = tree.node_at(work.loc.line, work.loc.col, cst.Call)
@@ -633,6 +632,12 @@ def _outside_loops(tree: Tree, stmt):
         if isinstance(parent, (cst.For, cst.While)):
             anchor = parent
     return anchor
+
+
+def started_outside_tests(work) -> bool:
+    """A job started inside a helper outside the tests: no fix goes there, and planning refuses it
+    before parsing the helper's file (application modules can be large)."""
+    return bool(work.through) and not _test_code(work.path)
 
 
 def _test_code(path: str) -> bool:

@@ -567,6 +567,36 @@ def test_fixes_planned_by_several_processes_are_those_planned_by_one(shares, poo
     assert shares == [True] * 4
 
 
+def test_fix_planning_shares_are_cut_by_what_planning_parses(tmp_path):
+    """A job started inside an application helper is refused before its module is parsed, so a big
+    module with one such job is a cheap share, and a small test module with many jobs a costly
+    one: the test module's share comes first, alone."""
+    from teardown_lint import fixer
+    from teardown_lint.facts import Loc
+    from teardown_lint.findings import Finding, Work
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "app" / "workers.py").write_text("x = 1\n" * 12_000)  # 72 KB
+    (tmp_path / "tests" / "test_jobs.py").write_text("x = 1\n" * 2_000)  # 12 KB
+    (tmp_path / "tests" / "test_small.py").write_text("x = 1\n" * 1_000)
+
+    def work(number: int, path: str, through: tuple = ()) -> Work:
+        return Work(number, "rq", "RQ job", path, Loc(number, 1, number, 9), "q.enqueue(f)", through=through)
+
+    works = [work(1, "app/workers.py", through=("app.workers.start",))]
+    works += [work(n, "tests/test_jobs.py") for n in range(2, 40)]
+    works += [work(40, "tests/test_small.py")]
+    finding = Finding("TDL001", "delete-while-running", "tests/conftest.py", Loc(1, 1, 1, 9), "`course`", "fixture `course`",
+                      works=works)
+    groups = fixer._split_by_path([finding], tmp_path, 3)
+    assert groups == [frozenset({"tests/test_jobs.py"}), frozenset({"tests/test_small.py"}),
+                      frozenset({"app/workers.py"})]
+    # the same module with a job started in it directly (a fix may go there): it is parsed
+    works[0] = work(1, "app/workers.py")
+    assert fixer._split_by_path([finding], tmp_path, 3)[0] == frozenset({"app/workers.py"})
+
+
 def test_fixes_that_meet_in_one_file_are_planned_again_in_one_process(make_project, shares):
     """Three tests' jobs, each drained before the conftest.py's delete: the workers that planned
     them all edited conftest.py, so their plans are dropped and this process plans them."""
