@@ -10,8 +10,9 @@ and 100% of the corpus. It then prints a table and whether each target of the is
 
 Each check runs as `python -m teardown_lint check …` from the sdist's root, so interpreter start-up
 and imports count, as they do for a user. Times are the best of `--repeat` runs (default 1); the
-cold runs with one job and with all jobs alternate (1, N, 1, N, ...), so that their ratio does not
-depend on which of them met the machine's fast minutes.
+cold runs with one job and with all jobs alternate (1, N, 1, N, ...), and each round of them is
+followed by the parses and the machine's own parallel capacity, so that no ratio depends on which
+of its two sides met the machine's fast minutes.
 
 Usage: python benchmarks/run.py [--sample FRACTION] [--suites django,celery,...] [--jobs N]
                                 [--repeat R] [--cache DIR] [--json FILE]
@@ -83,6 +84,17 @@ class Suite:
     by_fraction: dict = field(default_factory=dict)  # fraction -> (seconds, lines)
     same_findings: bool = True
     parallelism: list = field(default_factory=list)  # machine_parallelism(jobs) after each round of cold runs
+    parses: list = field(default_factory=list)  # (ast_s, libcst_s) after each round of cold runs
+
+    def add_round(self, parallelism: tuple[float, float], parses: tuple[float, float]) -> None:
+        """What one round of cold runs was measured beside. The parses the cold runs are compared
+        with are, as those runs are, the best of the rounds: one parse, timed once before the
+        runs, met a fast minute (4.3 s for Django's fifth, 3.5 s another time), and the one-job
+        runs' best then a slow one (14.1 s, 17.3 s)."""
+        self.parallelism.append(parallelism)
+        self.parses.append(parses)
+        self.ast_s = min(ast_s for ast_s, _ in self.parses)
+        self.libcst_s = min(libcst_s for _, libcst_s in self.parses)
 
 
 def check(root: Path, args: list[str], repeat: int = 1, before=None) -> Check:
@@ -238,7 +250,6 @@ def bench_suite(name: str, options) -> Suite:
     files = sorted((root / tests).rglob("*.py")) if whole else modules
     suite = Suite(name, len(files), line_count(files))
     print(f"[{name}] {suite.files} files, {suite.lines} lines", file=sys.stderr, flush=True)
-    suite.ast_s, suite.libcst_s = parse_times(files)
     targets = [tests] if whole else [p.relative_to(root).as_posix() for p in files]
     cache_dir = root / ".teardown_lint_cache"
 
@@ -249,7 +260,7 @@ def bench_suite(name: str, options) -> Suite:
     suite.cold1, suite.coldn = interleaved(root, [[*targets, *json_args, "--no-cache", "--jobs", "1"],
                                                   [*targets, *json_args, "--no-cache", "--jobs", str(options.jobs)]],
                                            options.repeat,
-                                           lambda: suite.parallelism.append(machine_parallelism(options.jobs)))
+                                           lambda: suite.add_round(machine_parallelism(options.jobs), parse_times(files)))
     suite.fill = check(root, [*targets, *json_args], options.repeat, before=drop_cache)
     suite.warm = check(root, [*targets, *json_args], options.repeat)
     runs = (suite.cold1, suite.coldn, suite.fill, suite.warm)
