@@ -76,22 +76,31 @@ def join(states: list["State | None"]) -> "State | None":
     if len(live) == 1:
         return live[0]
     out = live[0].copy()
+    # Most of what two states hold is shared: both come from one state copied at a branch or a
+    # call. Comparing whole sets, tuples and tables first is done in C, identity first; only
+    # what differs is joined entry by entry (the entry loops below do nothing on equal tables).
     for other in live[1:]:
-        out.pending = out.pending | other.pending
-        out.patched = out.patched & other.patched
-        out.inline = out.inline & other.inline
-        out.gates = out.gates & other.gates
-        out.waits = out.waits | other.waits
-        for obj, held in other.heap.items():
-            current = out.heap.get(obj)
-            if current is None:
-                out.heap[obj] = held
-            elif current is not held:  # most entries are shared by both states: nothing to join
-                out.heap[obj] = join_vals([current, held])
-        out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
-        for table_name in ("env", "attrs"):
-            mine, theirs = getattr(out, table_name), getattr(other, table_name)
-            if mine is theirs:
+        if other.pending is not out.pending:
+            out.pending = out.pending | other.pending
+        if other.patched is not out.patched:
+            out.patched = out.patched & other.patched
+        if other.inline is not out.inline:
+            out.inline = out.inline & other.inline
+        if other.gates is not out.gates:
+            out.gates = out.gates & other.gates
+        if other.waits is not out.waits:
+            out.waits = out.waits | other.waits
+        if other.heap != out.heap:
+            for obj, held in other.heap.items():
+                current = out.heap.get(obj)
+                if current is None:
+                    out.heap[obj] = held
+                elif current is not held:  # most entries are shared by both states: nothing to join
+                    out.heap[obj] = join_vals([current, held])
+        if other.cleanups != out.cleanups:
+            out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
+        for mine, theirs in ((out.env, other.env), (out.attrs, other.attrs)):
+            if mine == theirs:
                 continue
             for key, val in theirs.items():
                 current = mine.get(key)

@@ -1,4 +1,5 @@
-"""Property tests: the walker against a small reference semantics of may-pending work.
+"""Property tests: the walker against a small reference semantics of may-pending work, and the
+join of its states against joining them entry by entry.
 
 Programs are generated from a tiny grammar (start a job into `rN`, wait on `rN`, `if`/`else`
 blocks) inside a test whose fixture deletes in its teardown. The reference interpreter tracks,
@@ -14,8 +15,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import write_tree
-from teardown_lint import config as config_module
+from teardown_lint import config as config_module, walker
 from teardown_lint.engine import run
+from teardown_lint.project import Val
 
 HANDLES = 3
 
@@ -139,3 +141,74 @@ def test_waiting_for_every_handle_at_the_end_silences_it(tmp_path_factory, progr
     root = project(tmp_path_factory.mktemp("drain"), drained)
     findings = run(config_module.Config(root=root), [root]).findings
     assert bool(findings) == reference(drained)
+
+
+# ---- joining states --------------------------------------------------------------------------------
+# `walker.join` compares whole sets, tuples and tables before joining them entry by entry, since
+# the states it joins mostly share what they hold. Whatever they share, by identity or only by
+# value, it must give what joining every entry gives.
+
+VALS = [Val(), Val("inst", ("app.Course",), "app.Course", frozenset({1})), Val("inst", ("app.Course",), "app.Course"),
+        Val("ext", ("rq.Queue",), handles=frozenset({2}), obj=7), Val("ext", ("rq.Queue",), obj=8, origin="fixture:q")]
+
+
+def _copies(values):
+    """The same values, each either the object itself or an equal copy (a state's own copy)."""
+    return st.lists(st.booleans(), min_size=len(values), max_size=len(values)).map(
+        lambda fresh: [walker.evolve(v) if f else v for v, f in zip(values, fresh)])
+
+
+tables = st.dictionaries(st.sampled_from(["a", "b", "c", "self.x"]), st.sampled_from(VALS), max_size=4)
+sets = st.frozensets(st.integers(0, 4), max_size=3)
+
+
+@st.composite
+def states(draw):
+    env, attrs, heap = draw(tables), draw(tables), draw(st.dictionaries(st.integers(0, 3), st.sampled_from(VALS), max_size=3))
+    return walker.State(env=env, attrs=attrs, heap=heap, pending=draw(sets), patched=draw(sets), inline=draw(sets),
+                        gates=draw(sets), waits=draw(sets), cleanups=tuple(draw(st.lists(st.sampled_from("xyz"), max_size=2))))
+
+
+@st.composite
+def related_states(draw):
+    """Two to three states, each a copy of the first with some tables, sets and values changed."""
+    first = draw(states())
+    out = [first]
+    for _ in range(draw(st.integers(1, 2))):
+        other, changes = first.copy(), draw(states())
+        for name in ("pending", "patched", "inline", "gates", "waits", "cleanups"):
+            if draw(st.booleans()):
+                setattr(other, name, getattr(changes, name))
+        for name in ("env", "attrs", "heap"):
+            mine = getattr(other, name)
+            if draw(st.booleans()):
+                mine.update(getattr(changes, name))
+            keys = list(mine)
+            for key, value in zip(keys, draw(_copies([mine[k] for k in keys]))):
+                mine[key] = value
+        out.append(other)
+    return out
+
+
+def _join_entry_by_entry(states):
+    out = states[0].copy()
+    for other in states[1:]:
+        out.pending, out.patched = out.pending | other.pending, out.patched & other.patched
+        out.inline, out.gates, out.waits = out.inline & other.inline, out.gates & other.gates, out.waits | other.waits
+        for obj, held in other.heap.items():
+            current = out.heap.get(obj)
+            out.heap[obj] = held if current is None else walker.join_vals([current, held])
+        out.cleanups = out.cleanups + tuple(c for c in other.cleanups if c not in out.cleanups)
+        for mine, theirs in ((out.env, other.env), (out.attrs, other.attrs)):
+            for key, val in theirs.items():
+                current = mine.get(key)
+                mine[key] = val if current is None else (current if current == val else walker._merge(current, val))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(joined=related_states())
+def test_joining_states_is_joining_every_entry(joined):
+    before = [(s.env.copy(), s.attrs.copy(), s.heap.copy()) for s in joined]
+    assert walker.join(joined) == _join_entry_by_entry(joined)
+    assert [(s.env, s.attrs, s.heap) for s in joined] == before  # the joined states are left as they were
