@@ -155,7 +155,7 @@ def _assemble(number: int, shares: list[_Share], settings: FixSettings) -> tuple
 
 
 def _split_by_path(findings: list, root: Path, count: int) -> list[frozenset]:
-    """The files jobs start in, in up to `count` groups of about the same cost, the biggest first.
+    """The files jobs start in, in up to `count` groups of about the same cost, the dearest first.
     Planning a file's jobs costs about its parse (when a fix may go there: `started_outside_tests`
     refuses the others unparsed) and a little per job: on a fifth of rq's tests, 9 ms per KiB and
     5 ms per job (`PLAN_WORK_BYTES`). Counting the size of `rq/worker/base.py`, whose one job
